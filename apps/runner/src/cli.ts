@@ -1,0 +1,83 @@
+/**
+ * The `stylegraph` command line. Exit codes: 0 success; 1 a node or an assertion failed;
+ * 2 invalid graph or usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from './graph-file.js';
+import { PluginLoadError } from './host/plugins.js';
+import { checkCommand } from './commands/check.js';
+import { nodesCommand } from './commands/nodes.js';
+import { runCommand } from './commands/run.js';
+
+export const VERSION = '0.1.0';
+export const BACKENDS = ['auto', 'cpu', 'webgpu', 'cuda', 'tensorrt'] as const;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export interface CliIo {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly isTTY: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name('stylegraph')
+    .description('Check and run stylegraph graphs (StyleGAN operations as typed plugin nodes).')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run stylegraph --help for usage)');
+
+  program
+    .command('check')
+    .description('validate a graph; print every diagnostic; exit 2 on any error')
+    .argument('<graph>', 'graph file (*.graph.json)')
+    .option('--set <node.param=value>', 'override a param (repeatable)', collect, [])
+    .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
+    .option('--json', 'print diagnostics as JSON')
+    .action(async (graph: string, o: { set: string[]; plugin: string[]; json?: boolean }) => {
+      code = await checkCommand(graph, o, io);
+    });
+
+  program
+    .command('run')
+    .description('validate and run a graph')
+    .argument('<graph>', 'graph file (*.graph.json)')
+    .option('--out <dir>', 'output folder (default: out/<graph name>)')
+    .option('--set <node.param=value>', 'override a param (repeatable)', collect, [])
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
+    .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
+    .option('--json', 'print a machine-readable run report on stdout')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .action(async (graph: string, o: { out?: string; set: string[]; plugin: string[]; backend: string; json?: boolean; junit?: string }) => {
+      code = await runCommand(graph, { ...o, progress: io.isTTY && !o.json }, io);
+    });
+
+  program
+    .command('nodes')
+    .description('list node types with their ports and param JSON Schemas')
+    .option('--json', 'print as JSON')
+    .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
+    .action(async (o: { json?: boolean; plugin: string[] }) => {
+      code = await nodesCommand(o, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof PluginLoadError) {
+      io.err(`stylegraph: ${e.message}`);
+      return 2;
+    }
+    io.err(`stylegraph: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+}

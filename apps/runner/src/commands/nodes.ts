@@ -1,0 +1,24 @@
+/** `stylegraph nodes [--json]`: the installed node types, their ports and param schemas. */
+import { loadRegistry } from '../host/plugins.js';
+
+export async function nodesCommand(opts: { json?: boolean; plugin?: readonly string[] }, io: { out: (s: string) => void }): Promise<number> {
+  const registry = await loadRegistry({ extra: opts.plugin ?? [], fromDir: process.cwd() });
+  const infos = registry.describeAll();
+  if (opts.json) {
+    const plugins = registry.listPlugins().map((p) => ({ name: p.name, version: p.version, apiVersion: p.apiVersion }));
+    io.out(JSON.stringify({ plugins, nodes: infos }, null, 2));
+    return 0;
+  }
+  for (const n of infos) {
+    const ports = (ps: typeof n.inputs) =>
+      Object.entries(ps)
+        .map(([k, p]) => `${k}${p.optional ? '?' : ''}: ${p.display}`)
+        .join(', ') || '—';
+    const params = Object.keys((n.params.properties as Record<string, unknown> | undefined) ?? {}).join(', ') || '—';
+    io.out(`${n.type} v${n.version}  ${n.title} [${n.category}, ${n.purity}]  (${n.plugin.name})`);
+    io.out(`    in:  ${ports(n.inputs)}`);
+    io.out(`    out: ${ports(n.outputs)}`);
+    io.out(`    params: ${params}`);
+  }
+  return 0;
+}

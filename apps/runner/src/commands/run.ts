@@ -1,0 +1,85 @@
+/**
+ * `stylegraph run <graph>`: validate, then execute. Progress per node on a TTY, quiet
+ * otherwise; `--json` prints a machine-readable run report, `--junit` writes JUnit XML.
+ * Exit 0 on success, 1 when a node (or an assertion) failed, 2 when the graph is invalid.
+ */
+import { basename, dirname, resolve } from 'node:path';
+import { execute, formatDiagnostic, type RunSummary } from '@stylegraph/core';
+import { NodeFiles } from '../host/node-files.js';
+import { junitXml } from '../report/junit.js';
+import { progressPrinter } from '../report/progress.js';
+import { summarizeValue } from '../report/summarize.js';
+import { loadAndCheck } from './load.js';
+
+export interface RunOptions {
+  readonly out?: string;
+  readonly set?: readonly string[];
+  readonly backend?: string;
+  readonly json?: boolean;
+  readonly junit?: string;
+  readonly plugin?: readonly string[];
+  readonly progress?: boolean;
+}
+
+export interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export const graphName = (path: string) => basename(path).replace(/(\.graph)?\.json$/, '');
+
+export async function runCommand(path: string, opts: RunOptions, io: Io): Promise<number> {
+  const { check } = await loadAndCheck(path, { sets: opts.set ?? [], plugins: opts.plugin ?? [] });
+  const outDir = resolve(opts.out ?? `out/${graphName(path)}`);
+  const files = new NodeFiles({ readRoot: dirname(resolve(path)), outDir });
+  const types = new Map(Object.entries(check.graph?.document.nodes ?? {}).map(([id, n]) => [id, n.type]));
+
+  for (const d of check.diagnostics) if (d.severity !== 'info' || !check.ok) io.err(`${path}: ${formatDiagnostic(d)}`);
+  let summary: RunSummary;
+  if (!check.graph) {
+    const counts = { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 };
+    summary = { status: 'invalid', diagnostics: check.diagnostics, nodes: {}, outputs: {}, ms: 0, counts };
+  } else {
+    const result = await execute(check.graph, {
+      files,
+      backend: opts.backend,
+      ...(io.signal && { signal: io.signal }),
+      ...(opts.progress && { onEvent: progressPrinter(io.err, types) }),
+    });
+    summary = { ...result, diagnostics: check.diagnostics };
+  }
+
+  const exitCode = summary.status === 'ok' ? 0 : summary.status === 'invalid' ? 2 : 1;
+  if (summary.status !== 'invalid' && !opts.progress) {
+    for (const [id, r] of Object.entries(summary.nodes)) {
+      if (r.status === 'failed') io.err(`${path}: node "${id}" (${types.get(id)}) failed: ${r.error!.code}: ${r.error!.message}`);
+    }
+  }
+  if (summary.status === 'cancelled') io.err(`${path}: cancelled`);
+  if (opts.junit) {
+    await new NodeFiles({ readRoot: process.cwd(), outDir: dirname(resolve(opts.junit)) }).write(
+      basename(opts.junit),
+      new TextEncoder().encode(junitXml(graphName(path), summary, types)),
+    );
+  }
+  if (opts.json) {
+    const report = {
+      graph: path,
+      status: summary.status,
+      exitCode,
+      ms: Math.round(summary.ms),
+      counts: summary.counts,
+      nodes: summary.nodes,
+      outputs: Object.fromEntries(Object.entries(summary.outputs).map(([k, v]) => [k, summarizeValue(v)])),
+      written: files.written,
+      diagnostics: summary.diagnostics,
+    };
+    io.out(JSON.stringify(report, null, 2));
+  } else if (opts.progress) {
+    const c = summary.counts;
+    io.err(`${summary.status} in ${(summary.ms / 1000).toFixed(2)} s: ${c.ran} ran, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped`);
+    for (const w of files.written) io.err(`wrote ${w}`);
+  }
+  return exitCode;
+}

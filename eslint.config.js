@@ -1,0 +1,44 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Layering (../DESIGN.md): core ← ops-gpu ← plugins ← apps. Lower layers may not reach up,
+// and core may not use Node-only APIs, onnxruntime or React (it runs in browsers).
+const noReachingUp = (forbidden, message) => ({
+  'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'out/**', 'apps/editor/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/**/*.test.ts'],
+    rules: noReachingUp(
+      ['node:*', 'fs', 'path', 'os', 'child_process', 'onnxruntime-*', 'react', 'react-*', '@trpc/*', '@stylegraph/*'],
+      'packages/core runs in browsers and is the bottom layer: no Node built-ins, onnxruntime, React, tRPC or other stylegraph packages.',
+    ),
+  },
+  {
+    files: ['packages/ops-gpu/src/**/*.ts'],
+    rules: noReachingUp(
+      ['@stylegraph/plugin-*', '@stylegraph/runner', '@stylegraph/editor', 'react', '@trpc/*'],
+      'ops-gpu depends only on core.',
+    ),
+  },
+  {
+    files: ['packages/plugins/**/src/**/*.ts'],
+    rules: noReachingUp(
+      ['@stylegraph/runner', '@stylegraph/editor', '**/apps/**', '**/core/src/**', '**/ops-gpu/src/**'],
+      'Plugins use only the public API of @stylegraph/core and @stylegraph/ops-gpu, as a third-party plugin would.',
+    ),
+  },
+);

@@ -1,0 +1,165 @@
+/**
+ * The executor: runs a checked graph demand-driven — only the nodes the requested outputs
+ * need, each as soon as its inputs are ready, independent branches concurrently. Outputs are
+ * memoized by derivation key = hash(type, version, canonical params, input keys, hashes of
+ * the files read), so a re-run after one change recomputes only what depends on it. A
+ * failing node reports its id and cause; its dependents are skipped; the rest finishes.
+ */
+import { NodeError } from '../plugin/context.js';
+import type { FileAccess } from '../plugin/context.js';
+import type { CheckedGraph } from '../graph/validate.js';
+import { checkValue } from '../types/check-value.js';
+import { canonicalJson, sha256Hex } from '../util/hash.js';
+import type { OutputCache } from './cache.js';
+import type { NodeFailure, NodeResult, RunEvent, RunStatus, RunSummary } from './events.js';
+import { fileHash, makeNodeContext } from './node-context.js';
+
+export interface ExecuteOptions {
+  readonly files: FileAccess;
+  /** Node ids whose outputs are wanted; default: every node no other node consumes. */
+  readonly targets?: readonly string[];
+  readonly backend?: unknown;
+  readonly signal?: AbortSignal;
+  /** Nodes allowed to run at the same time (default 4). */
+  readonly concurrency?: number;
+  readonly cache?: OutputCache;
+  readonly onEvent?: (e: RunEvent) => void;
+}
+
+/** The nodes the targets need, in topological order. */
+function needed(graph: CheckedGraph, targets: readonly string[]): string[] {
+  const want = new Set<string>();
+  const visit = (id: string) => {
+    if (want.has(id)) return;
+    want.add(id);
+    for (const src of graph.wiring.get(id)?.values() ?? []) visit(src.node);
+  };
+  targets.forEach(visit);
+  return graph.order.filter((id) => want.has(id));
+}
+
+export function defaultTargets(graph: CheckedGraph): string[] {
+  const consumed = new Set<string>();
+  for (const inputs of graph.wiring.values()) for (const src of inputs.values()) consumed.add(src.node);
+  return graph.order.filter((id) => !consumed.has(id) || graph.nodes.get(id)?.def.purity === 'effect');
+}
+
+const failureOf = (e: unknown): NodeFailure =>
+  e instanceof NodeError
+    ? { code: e.code, message: e.message }
+    : { code: 'NODE_FAILED', message: e instanceof Error ? e.message : String(e) };
+
+export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promise<RunSummary> {
+  const t0 = performance.now();
+  const emit = opts.onEvent ?? (() => {});
+  for (const t of opts.targets ?? []) {
+    if (!graph.nodes.has(t)) throw new RangeError(`execute: target "${t}" is not a node of the graph`);
+  }
+  const targets = opts.targets ?? defaultTargets(graph);
+  const plan = needed(graph, targets);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+
+  const results = new Map<string, NodeResult>();
+  const values = new Map<string, Record<string, unknown>>();
+  const keys = new Map<string, string>();
+  const running = new Set<Promise<void>>();
+  const limit = Math.max(1, opts.concurrency ?? 4);
+
+  const settle = (id: string, r: NodeResult) => {
+    results.set(id, r);
+    if (r.status === 'failed') emit({ type: 'node-failed', node: id, error: r.error! });
+    if (r.status === 'skipped') emit({ type: 'node-skipped', node: id, reason: r.reason! });
+    if (r.status === 'done' || r.status === 'cached') emit({ type: 'node-done', node: id, ms: r.ms, cached: r.status === 'cached' });
+  };
+
+  const runNode = async (id: string): Promise<void> => {
+    const n = graph.nodes.get(id)!;
+    const inputs: Record<string, unknown> = {};
+    const inputKeys: Record<string, string> = {};
+    for (const [port, src] of graph.wiring.get(id) ?? []) {
+      inputs[port] = values.get(src.node)![src.port];
+      inputKeys[port] = `${keys.get(src.node)}.${src.port}`;
+    }
+    const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, params: n.params, inputs: inputKeys }));
+    const cacheable = n.def.purity !== 'effect' && opts.cache;
+    const hit = cacheable ? opts.cache!.get(preKey) : undefined;
+    if (hit) {
+      const fresh = await Promise.all(hit.files.map(async ([p, h]) => (await fileHash(opts.files, p).catch(() => '')) === h));
+      if (fresh.every(Boolean)) {
+        values.set(id, hit.outputs as Record<string, unknown>);
+        keys.set(id, hit.key);
+        settle(id, { status: 'cached', ms: 0, key: hit.key });
+        return;
+      }
+    }
+    emit({ type: 'node-start', node: id });
+    const { ctx, reads } = makeNodeContext({ nodeId: id, backend: opts.backend, files: opts.files, signal: controller.signal, emit });
+    const start = performance.now();
+    try {
+      ctx.throwIfAborted();
+      const out = (await n.def.run({ inputs: inputs as never, params: n.params as never, ctx })) as Record<string, unknown>;
+      for (const [port, spec] of Object.entries(n.def.outputs)) {
+        const why = checkValue(spec, out?.[port]);
+        if (why) throw new NodeError('NODE_OUTPUT_INVALID', `${n.def.type} returned an invalid "${port}": ${why}`);
+      }
+      const ms = performance.now() - start;
+      const key =
+        n.def.purity === 'effect'
+          ? await sha256Hex(`${preKey}:effect:${Math.random()}:${Date.now()}`)
+          : await sha256Hex(canonicalJson({ preKey, files: reads }));
+      values.set(id, out);
+      keys.set(id, key);
+      if (cacheable) opts.cache!.set(preKey, { files: reads, key, outputs: out });
+      settle(id, { status: 'done', ms, key });
+    } catch (e) {
+      const ms = performance.now() - start;
+      if (controller.signal.aborted) settle(id, { status: 'cancelled', ms });
+      else settle(id, { status: 'failed', ms, error: failureOf(e) });
+    }
+  };
+
+  const pending = new Set(plan);
+  const blockedBy = (id: string): string | undefined => {
+    for (const [port, src] of graph.wiring.get(id) ?? []) {
+      const r = results.get(src.node);
+      if (r && r.status !== 'done' && r.status !== 'cached') return `input "${port}" comes from node "${src.node}", which ${r.status === 'failed' ? 'failed' : `was ${r.status}`}`;
+    }
+    return undefined;
+  };
+  const ready = (id: string) => [...(graph.wiring.get(id)?.values() ?? [])].every((s) => results.has(s.node));
+
+  while (pending.size || running.size) {
+    for (const id of [...pending]) {
+      if (controller.signal.aborted) {
+        pending.delete(id);
+        settle(id, { status: 'cancelled', ms: 0 });
+        continue;
+      }
+      if (!ready(id)) continue;
+      const reason = blockedBy(id);
+      if (reason) {
+        pending.delete(id);
+        settle(id, { status: 'skipped', ms: 0, reason });
+        continue;
+      }
+      if (running.size >= limit) break;
+      pending.delete(id);
+      const p: Promise<void> = runNode(id).finally(() => running.delete(p));
+      running.add(p);
+    }
+    if (running.size) await Promise.race(running);
+    else if (pending.size && ![...pending].some(ready)) break; // unreachable for checked graphs
+  }
+  opts.signal?.removeEventListener('abort', onAbort);
+
+  const outputs: Record<string, unknown> = {};
+  for (const t of targets) for (const [port, v] of Object.entries(values.get(t) ?? {})) outputs[`${t}.${port}`] = v;
+  const nodes = Object.fromEntries(plan.map((id) => [id, results.get(id) ?? { status: 'cancelled' as const, ms: 0 }]));
+  const count = (s: NodeResult['status']) => Object.values(nodes).filter((r) => r.status === s).length;
+  const counts = { ran: count('done'), cached: count('cached'), failed: count('failed'), skipped: count('skipped'), cancelled: count('cancelled') };
+  const status: RunStatus = counts.cancelled ? 'cancelled' : counts.failed || counts.skipped ? 'failed' : 'ok';
+  return { status, diagnostics: [], nodes, outputs, ms: performance.now() - t0, counts };
+}

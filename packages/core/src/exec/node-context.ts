@@ -1,0 +1,55 @@
+/** Builds the run context a node sees, recording the files it reads for its cache key. */
+import type { FileAccess, Logger, RunContext } from '../plugin/context.js';
+import { RandomState } from '../rng/random-state.js';
+import { sha256Hex } from '../util/hash.js';
+import type { RunEvent } from './events.js';
+
+export interface NodeContextParts {
+  readonly nodeId: string;
+  readonly backend: unknown;
+  readonly files: FileAccess;
+  readonly signal: AbortSignal;
+  readonly emit: (e: RunEvent) => void;
+}
+
+export interface RecordingContext {
+  readonly ctx: RunContext;
+  /** Files read so far, with their content hashes, in read order. */
+  readonly reads: [path: string, hash: string][];
+}
+
+export function fileHash(files: FileAccess, path: string, bytes?: Uint8Array): Promise<string> {
+  if (files.hash) return files.hash(path);
+  return bytes ? sha256Hex(bytes) : files.read(path).then(sha256Hex);
+}
+
+export function makeNodeContext({ nodeId, backend, files, signal, emit }: NodeContextParts): RecordingContext {
+  const reads: [string, string][] = [];
+  const recorded: FileAccess = {
+    read: async (path) => {
+      const bytes = await files.read(path);
+      if (!reads.some(([p]) => p === path)) reads.push([path, await fileHash(files, path, bytes)]);
+      return bytes;
+    },
+    exists: (path) => files.exists(path),
+    write: (path, data) => files.write(path, data),
+    ...(files.hash && { hash: (path: string) => files.hash!(path) }),
+  };
+  const log: Logger = {
+    debug: (message) => emit({ type: 'log', node: nodeId, level: 'debug', message }),
+    info: (message) => emit({ type: 'log', node: nodeId, level: 'info', message }),
+    warn: (message) => emit({ type: 'log', node: nodeId, level: 'warn', message }),
+  };
+  const ctx: RunContext = {
+    nodeId,
+    backend,
+    signal,
+    files: recorded,
+    log,
+    random: (seed) => new RandomState(seed),
+    progress: (fraction, message) =>
+      emit({ type: 'node-progress', node: nodeId, fraction: Math.min(1, Math.max(0, fraction)), ...(message !== undefined && { message }) }),
+    throwIfAborted: () => signal.throwIfAborted(),
+  };
+  return { ctx, reads };
+}

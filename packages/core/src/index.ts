@@ -1,0 +1,57 @@
+/**
+ * @stylegraph/core — the public face of the core package: graph documents, port types,
+ * validation, the plugin API, the executor and the NumPy-exact RNG. Runs in Node and browsers.
+ */
+export * from './values/tensor.js';
+
+export {
+  GRAPH_FORMAT,
+  GRAPH_FORMAT_VERSION,
+  GraphDocumentSchema,
+  GraphNodeSchema,
+  GraphEdgeSchema,
+  ModelRefSchema,
+  graphJsonSchema,
+  splitPortRef,
+  type GraphDocument,
+  type GraphNode,
+  type GraphEdge,
+  type ModelRef,
+} from './graph/document.js';
+export { serializeGraph } from './graph/serialize.js';
+export { parseJson } from './graph/parse.js';
+export { DIAGNOSTIC_CODES, formatDiagnostic, hasErrors, type Diagnostic, type DiagnosticCode, type Severity } from './graph/diagnostics.js';
+export { checkGraph, type CheckResult, type CheckedGraph } from './graph/validate.js';
+export type { ResolvedNode } from './graph/resolve-nodes.js';
+export type { Wiring, Source } from './graph/check-edges.js';
+
+export {
+  PORT_KINDS,
+  isPortKind,
+  kindAccepts,
+  portDims,
+  formatPortType,
+  type PortKind,
+  type PortSpec,
+  type DimSpec,
+  type PortValueOf,
+  type GeneratorValue,
+  type Report,
+} from './types/port-types.js';
+export { checkValue } from './types/check-value.js';
+export { Unifier, type Term } from './types/unify.js';
+
+export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type Purity, type NodeRunArgs } from './plugin/define.js';
+export { Registry, type RegisteredNode, type NodeTypeInfo } from './plugin/registry.js';
+export { NodeError, AssertionFailed, type RunContext, type FileAccess, type Logger } from './plugin/context.js';
+
+export { execute, defaultTargets, type ExecuteOptions } from './exec/executor.js';
+export { runGraph } from './exec/run-graph.js';
+export { MemoryCache, type OutputCache, type CacheEntry } from './exec/cache.js';
+export type { RunEvent, RunSummary, NodeResult, NodeStatus, NodeFailure, RunStatus } from './exec/events.js';
+
+export * from './rng/index.js';
+export { canonicalJson, sha256Hex } from './util/hash.js';
+
+/** The zod instance node params are written with; plugins import it from here so schemas match. */
+export { z } from 'zod';
