@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 // Layering (../DESIGN.md): core ← ops-gpu ← plugins ← apps. Lower layers may not reach up,
 // and core may not use Node-only APIs, onnxruntime or React (it runs in browsers).
@@ -11,6 +12,10 @@ export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'out/**', 'apps/editor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+  },
   {
     files: ['**/*.ts'],
     rules: {

@@ -1,0 +1,6 @@
+/** StyleGAN2 networks built as ONNX graphs from NVIDIA-named weights. */
+export { blockResolutions, synthesisLayers, noiseLayers, type GeneratorArch, type DiscriminatorArch, type SynthesisLayerInfo } from './arch.js';
+export { buildMapping, mappingLayers, wAvg } from './mapping.js';
+export { buildSynthesis, synthesisTapNames, noiseInputName, type SynthesisOptions } from './synthesis.js';
+export { buildDiscriminator, discriminatorTapNames, type DiscriminatorOptions } from './discriminator.js';
+export { Weights, type StateDict } from './weights.js';
