@@ -67,6 +67,14 @@ describe('stylegraph run', () => {
     expect(s.stderr).toContain('the graph has no node "nobody"');
     expect(stylegraph(['run', example, '--backend', 'quantum']).code).toBe(2);
   });
+
+  it('names the install step when the requested backend is not available, and runs on cpu', () => {
+    const out = tmp();
+    const cuda = stylegraph(['run', example, '--out', out, '--backend', 'cuda']);
+    expect(cuda.code).toBe(2);
+    expect(cuda.stderr).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node');
+    expect(stylegraph(['run', example, '--out', out, '--backend', 'cpu']).code).toBe(0);
+  });
 });
 
 describe('stylegraph nodes', () => {

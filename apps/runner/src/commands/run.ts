@@ -5,6 +5,7 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import { execute, formatDiagnostic, type RunSummary } from '@stylegraph/core';
+import { cliBackend } from '../host/backend.js';
 import { NodeFiles } from '../host/node-files.js';
 import { junitXml } from '../report/junit.js';
 import { progressPrinter } from '../report/progress.js';
@@ -41,9 +42,10 @@ export async function runCommand(path: string, opts: RunOptions, io: Io): Promis
     const counts = { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 };
     summary = { status: 'invalid', diagnostics: check.diagnostics, nodes: {}, outputs: {}, ms: 0, counts };
   } else {
+    const backend = await cliBackend(opts.backend ?? 'auto');
     const result = await execute(check.graph, {
       files,
-      backend: opts.backend,
+      backend,
       ...(io.signal && { signal: io.signal }),
       ...(opts.progress && { onEvent: progressPrinter(io.err, types) }),
     });

@@ -4,3 +4,5 @@ export { buildMapping, mappingLayers, wAvg } from './mapping.js';
 export { buildSynthesis, synthesisTapNames, noiseInputName, type SynthesisOptions } from './synthesis.js';
 export { buildDiscriminator, discriminatorTapNames, type DiscriminatorOptions } from './discriminator.js';
 export { Weights, type StateDict } from './weights.js';
+export { truncate } from './truncation.js';
+export { StyleGAN2, type StyleGANModel, type SynthesisRun, type NoiseMode } from './generator.js';

@@ -69,7 +69,7 @@ export function buildSynthesis(g: GeneratorArch, dict: StateDict, opts: Synthesi
       const spec = modSpec(l, name, g, 3, true, 1);
       let y = modulatedConv(b, w, spec, x!, styles(b, w, spec, wRow(l.wIndex))); // [B, Co, r, r]
       // Noise: map · noise_strength · noise_scale[i], broadcast over channels.
-      const i = withNoise.indexOf(l);
+      const i = withNoise.findIndex((n) => n.name === l.name);
       const strength = b.mul(b.slice(noiseScale, { starts: [i], ends: [i + 1] }), w.scalar(`${name}.noise_strength`)); // [1]
       y = b.add(y, b.mul(noise.get(l.name)!, strength));
       y = b.add(y, b.reshape(w.value(`${name}.bias`, [l.outChannels]), [1, l.outChannels, 1, 1]));
