@@ -8,3 +8,4 @@ export * from './onnx/index.js';
 export * from './grad/index.js';
 export * from './backend/index.js';
 export * from './stylegan/index.js';
+export * from './model/index.js';

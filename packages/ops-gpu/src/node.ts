@@ -3,3 +3,4 @@
  * cuda, tensorrt) and model folders on disk.
  */
 export { nodeBackends, registerNodeBackends } from './backend/node.js';
+export { folderSource, saveModel, type ModelToSave } from './model/node-files.js';

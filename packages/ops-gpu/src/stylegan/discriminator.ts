@@ -93,7 +93,8 @@ export function buildDiscriminator(d: DiscriminatorArch, dict: StateDict, opts: 
         h = convLayer(b, w, { name: `${p}.fromrgb`, inC: d.imgChannels, outC: tmp, kernel: 1, down: false, bias: true, act: 'lrelu', gain: 1 }, img, clamp);
       }
       const half = Math.SQRT1_2;
-      const skip = convLayer(b, w, { name: `${p}.skip`, inC: tmp, outC: out, kernel: 1, down: true, bias: false, act: 'linear', gain: half }, h, clamp);
+      // The skip layer is never clamped (NVIDIA's DiscriminatorBlock does not pass conv_clamp to it).
+      const skip = convLayer(b, w, { name: `${p}.skip`, inC: tmp, outC: out, kernel: 1, down: true, bias: false, act: 'linear', gain: half }, h, null);
       let y = convLayer(b, w, { name: `${p}.conv0`, inC: tmp, outC: tmp, kernel: 3, down: false, bias: true, act: 'lrelu', gain: 1 }, h, clamp);
       y = convLayer(b, w, { name: `${p}.conv1`, inC: tmp, outC: out, kernel: 3, down: true, bias: true, act: 'lrelu', gain: half }, y, clamp);
       return b.add(skip, y); // [B, out, res/2, res/2]
