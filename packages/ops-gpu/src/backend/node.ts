@@ -11,6 +11,7 @@
  * (minutes on first use), and the webgpu provider cannot tell a hardware adapter from a
  * software one (SwiftShader, lavapipe), where it is slower than cpu: both are opt-in by name.
  */
+import { defaultOptimization } from './optimization.js';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -57,7 +58,7 @@ function ortOptions(p: Provider, opts: SessionOptions): ort.InferenceSession.Ses
     p === 'cuda' || p === 'tensorrt' ? { name: p, deviceId: opts.deviceId ?? 0 } : p;
   return {
     executionProviders: [ep],
-    graphOptimizationLevel: opts.optimization ?? 'all',
+    graphOptimizationLevel: opts.optimization ?? defaultOptimization(p),
     intraOpNumThreads: opts.threads ?? availableParallelism(),
     ...(p === 'webgpu' && opts.keepOutputsOnDevice ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
   };

@@ -13,7 +13,7 @@ export interface SessionOptions {
   readonly keepOutputsOnDevice?: boolean;
   /** CPU kernel threads; default: every core. */
   readonly threads?: number;
-  /** Graph optimization level; default 'all'. */
+  /** Graph optimization level; default 'all' ('basic' on webgpu, see optimization.ts). */
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** GPU index for cuda/tensorrt; default 0. */
   readonly deviceId?: number;

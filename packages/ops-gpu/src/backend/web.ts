@@ -5,6 +5,7 @@
  * `auto` prefers webgpu on a hardware adapter, then wasm. A software (fallback) WebGPU adapter
  * counts as unavailable: wasm is faster than a CPU-emulated GPU.
  */
+import { defaultOptimization } from './optimization.js';
 import * as ort from 'onnxruntime-web';
 import { OrtSession } from './ort-session.js';
 import { probeFeeds, probeModel, probeOk } from './probe-model.js';
@@ -59,7 +60,7 @@ class WebBackend implements Backend {
   private async open(model: Uint8Array, opts: SessionOptions): Promise<Session> {
     const inner = await ort.InferenceSession.create(model, {
       executionProviders: [this.name],
-      graphOptimizationLevel: opts.optimization ?? 'all',
+      graphOptimizationLevel: opts.optimization ?? defaultOptimization(this.name),
       ...(this.name === 'webgpu' && opts.keepOutputsOnDevice ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
     });
     return new OrtSession(this.name, ort, inner);

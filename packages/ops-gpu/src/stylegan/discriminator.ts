@@ -24,7 +24,14 @@ interface ConvLayer {
 /** Conv2dLayer: weight · 1/√(Ci·k²), optional FIR downsampling, bias, act · gain, clamp · gain. */
 function convLayer(b: GraphBuilder, w: Weights, l: ConvLayer, x: Value, clamp: number | null): Value {
   const k = l.kernel;
-  const weight = w.scaled(`${l.name}.weight`, 1 / Math.sqrt(l.inC * k * k), [l.outC, l.inC, k, k]);
+  let weight = w.scaled(`${l.name}.weight`, 1 / Math.sqrt(l.inC * k * k), [l.outC, l.inC, k, k]);
+  const extra = k === 3 ? (4 - (l.inC % 4)) % 4 : 0;
+  if (extra) {
+    // onnxruntime's WebGPU Conv miscomputes 3×3 kernels whose input channels are not a multiple
+    // of 4 (the minibatch-std epilogue has C + 1); zero channels leave the result unchanged.
+    x = b.pad(x, [0, 0, 0, 0, 0, extra, 0, 0]); // [B, Ci + extra, H, W]
+    weight = b.pad(weight, [0, 0, 0, 0, 0, extra, 0, 0]); // [Co, Ci + extra, k, k]
+  }
   let y: Value;
   if (!l.down) {
     const p = (k - 1) / 2;
@@ -47,10 +54,11 @@ function minibatchStd(b: GraphBuilder, x: Value, batch: number, C: number, H: nu
   const G = Math.min(groupSize, batch);
   if (batch % G !== 0) throw new Error(`discriminator: batch ${batch} is not a multiple of the minibatch-std group ${G}`);
   const n = batch / G;
-  const y0 = b.reshape(x, [G, n, F, C / F, H, H]); // [G, n, F, c, H, W]
+  // Sample j of group g is x[g·n + j]; flattened to rank 3 (rank-6 reshapes trip some providers).
+  const y0 = b.reshape(x, [G, n, C * H * H]); // [G, n, C·H·W]
   const centered = b.sub(y0, b.reduceMean(y0, [0], true));
-  const std = b.sqrt(b.add(b.reduceMean(b.mul(centered, centered), [0], false), 1e-8)); // [n, F, c, H, W]
-  const y = b.reshape(b.reduceMean(std, [2, 3, 4], false), [n, F, 1, 1]); // [n, F, 1, 1]
+  const std = b.sqrt(b.add(b.reduceMean(b.mul(centered, centered), [0], false), 1e-8)); // [n, C·H·W]
+  const y = b.reshape(b.reduceMean(b.reshape(std, [n, F, (C / F) * H * H]), [2], false), [n, F, 1, 1]); // [n, F, 1, 1]
   return b.concat([x, b.tile(y, [G, 1, H, H])], 1); // [B, C + F, H, W]
 }
 
