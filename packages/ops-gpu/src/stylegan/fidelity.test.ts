@@ -13,7 +13,8 @@ import { loadModel, type LoadedModel } from '../model/load.js';
 import { readSafetensors } from '../model/safetensors.js';
 import { registerNodeBackends } from '../backend/node.js';
 import { openSession } from '../backend/index.js';
-import { buildGradient } from '../grad/index.js';
+import { buildGradient, checkGradients } from '../grad/index.js';
+import { getBackend } from '../backend/index.js';
 import { StyleGAN2 } from './generator.js';
 import { buildSynthesis, noiseInputName } from './synthesis.js';
 import { noiseLayers } from './arch.js';
@@ -97,5 +98,26 @@ describe.each(backends.flatMap((b) => ['cfg512', 'small'].map((c) => [c, b] as c
     const out = await session.run(feeds);
     expect(relErr(out['grad:ws']!, at('grad_ws'))).toBeLessThanOrEqual(tol);
     for (const l of layers) expect(relErr(out[`grad:${noiseInputName(l.name)}`]!, at(`grad_noise.${l.name}`)), l.name).toBeLessThanOrEqual(tol);
+  });
+});
+
+describe('synthesis gradients against finite differences', () => {
+  it('d(Σ img·R)/d(W+, noise) of the whole cfg512 synthesis network', async () => {
+    registerNodeBackends();
+    const model = await loadModel(folderSource(fixtures('cfg512')));
+    const cases = readSafetensors(new Uint8Array(await readFile(`${fixtures('cfg512')}cases.safetensors`))).tensors as Map<string, Tensor<'float32'>>;
+    const g = buildSynthesis(model.generator, model.weights.generator);
+    const res = model.generator.resolution;
+    const R = g.input('R', 'float32', ['B', 3, res, res]);
+    const loss = g.reduceSum(g.mul(g.outputs.get('img')!, R), undefined, false);
+    const layers = noiseLayers(model.generator);
+    const feeds: Record<string, Tensor> = { R: cases.get('grad_R')!, ws: cases.get('ws')!, noise_scale: cases.get('noise_scale')! };
+    for (const l of layers) feeds[noiseInputName(l.name)] = cases.get(`noise.${l.name}`)!;
+    const wrt = ['ws', noiseInputName(layers[0]!.name), noiseInputName(layers.at(-1)!.name)];
+    const results = await checkGradients(g, loss, wrt, feeds, getBackend('cpu'), { eps: 2e-3, maxElements: 24 });
+    for (const r of results) {
+      expect(r.checked, r.input).toBeGreaterThan(0);
+      expect(r.relError, r.input).toBeLessThan(2e-2);
+    }
   });
 });
