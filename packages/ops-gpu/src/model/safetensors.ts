@@ -26,42 +26,29 @@ function f16ToF32(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
+const bf16ToF32 = (h: number): number => new Float32Array(new Uint32Array([h << 16]).buffer)[0]!;
+
+type Reader = { out: (n: number) => Tensor['data']; get: (v: DataView, i: number) => number | bigint };
+const f32 = (n: number) => new Float32Array(n);
+// Element readers by stored dtype (little-endian); floating types all become float32.
+const READERS: Record<string, Reader> = {
+  F32: { out: f32, get: (v, i) => v.getFloat32(i * 4, true) },
+  F64: { out: f32, get: (v, i) => v.getFloat64(i * 8, true) },
+  F16: { out: f32, get: (v, i) => f16ToF32(v.getUint16(i * 2, true)) },
+  BF16: { out: f32, get: (v, i) => bf16ToF32(v.getUint16(i * 2, true)) },
+  I64: { out: (n) => new BigInt64Array(n), get: (v, i) => v.getBigInt64(i * 8, true) },
+  I32: { out: (n) => new Int32Array(n), get: (v, i) => v.getInt32(i * 4, true) },
+  U8: { out: (n) => new Uint8Array(n), get: (v, i) => v.getUint8(i) },
+  BOOL: { out: (n) => new Uint8Array(n), get: (v, i) => v.getUint8(i) },
+};
+
+/** Copies n elements out of (possibly misaligned) bytes. */
 function decode(kind: string, bytes: Uint8Array, n: number): Tensor['data'] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  switch (kind) {
-    case 'F32': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
-      return out;
-    }
-    case 'F64': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
-      return out;
-    }
-    case 'F16': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = f16ToF32(view.getUint16(i * 2, true));
-      return out;
-    }
-    case 'BF16': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = new Float32Array(new Uint32Array([view.getUint16(i * 2, true) << 16]).buffer)[0]!;
-      return out;
-    }
-    case 'I64': {
-      const out = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getBigInt64(i * 8, true);
-      return out;
-    }
-    case 'I32': {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
-      return out;
-    }
-    default:
-      return Uint8Array.from(bytes);
-  }
+  const { out, get } = READERS[kind]!;
+  const data = out(n) as { [i: number]: number | bigint };
+  for (let i = 0; i < n; i++) data[i] = get(view, i);
+  return data as Tensor['data'];
 }
 
 /** Parses a safetensors file; `file` names it in errors. */
