@@ -5,7 +5,6 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import { execute, formatDiagnostic, type RunSummary } from '@stylegraph/core';
-import { cliBackend } from '../host/backend.js';
 import { NodeFiles } from '../host/node-files.js';
 import { junitXml } from '../report/junit.js';
 import { progressPrinter } from '../report/progress.js';
@@ -42,6 +41,8 @@ export async function runCommand(path: string, opts: RunOptions, io: Io): Promis
     const counts = { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 };
     summary = { status: 'invalid', diagnostics: check.diagnostics, nodes: {}, outputs: {}, ms: 0, counts };
   } else {
+    // Loaded on demand, so `check` and `nodes` never start onnxruntime.
+    const { cliBackend } = await import('../host/backend.js');
     const backend = await cliBackend(opts.backend ?? 'auto');
     const result = await execute(check.graph, {
       files,
