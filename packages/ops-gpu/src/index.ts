@@ -9,3 +9,4 @@ export * from './grad/index.js';
 export * from './backend/index.js';
 export * from './stylegan/index.js';
 export * from './model/index.js';
+export * from './import/index.js';

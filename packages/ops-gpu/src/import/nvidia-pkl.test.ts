@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Tensor } from '@stylegraph/core';
+import { readSafetensors } from '../model/safetensors.js';
+import { registerNodeBackends } from '../backend/node.js';
+import { StyleGAN2 } from '../stylegan/generator.js';
+import { readNvidiaPickle, CheckpointError } from './nvidia-pkl.js';
+
+const dir = fileURLToPath(new URL('../../fixtures/pkl/', import.meta.url));
+const load = async (name: string) => readNvidiaPickle(new Uint8Array(await readFile(`${dir}${name}`)), name);
+const code = async (name: string) => {
+  try {
+    await load(name);
+  } catch (e) {
+    expect(e).toBeInstanceOf(CheckpointError);
+    return { code: (e as CheckpointError).code, message: (e as Error).message };
+  }
+  throw new Error(`${name} loaded`);
+};
+
+describe('NVIDIA StyleGAN2-ADA pickles', () => {
+  it.each(['a32', 'b64'])('%s: weights, config and images equal the reference', async (name) => {
+    const model = await load(`${name}.pkl`);
+    const want = JSON.parse(await readFile(`${dir}${name}.config.json`, 'utf8'));
+    expect(model.config.generator).toEqual(want.generator);
+    expect(model.config.discriminator).toEqual(want.discriminator);
+    const expected = readSafetensors(new Uint8Array(await readFile(`${dir}${name}.expected.safetensors`))).tensors as Map<string, Tensor<'float32'>>;
+    for (const [k, t] of model.weights.generator) expect(Array.from(t.data), k).toEqual(Array.from(expected.get(`G.${k}`)!.data));
+    for (const [k, t] of model.weights.discriminator!) expect(Array.from(t.data), k).toEqual(Array.from(expected.get(`D.${k}`)!.data));
+    registerNodeBackends();
+    const { img } = await new StyleGAN2(model, 'cpu').synthesis(expected.get('ws')!, { noise: 'const' });
+    const ref = expected.get('img_const')!;
+    let err = 0;
+    for (let i = 0; i < ref.data.length; i++) err = Math.max(err, Math.abs(img.data[i]! - ref.data[i]!));
+    expect(err).toBeLessThanOrEqual(1e-4);
+  });
+
+  it.each([
+    ['evil-os-system.pkl', 'os.system'],
+    ['evil-eval.pkl', 'builtins.eval'],
+    ['evil-popen.pkl', 'subprocess.Popen'],
+  ])('refuses %s naming the global, executing nothing', async (file, global) => {
+    const r = await code(file);
+    expect(r.code).toBe('CHECKPOINT_UNSUPPORTED');
+    expect(r.message).toContain(`refusing to load global ${global}`);
+    expect(existsSync('/tmp/stylegraph-pwned')).toBe(false);
+  });
+
+  it('refuses truncated files, wrong magic and short storages with clear errors', async () => {
+    expect(await code('truncated.pkl')).toMatchObject({ code: 'CHECKPOINT_FORMAT', message: expect.stringContaining('truncated') });
+    expect(await code('not-a-pickle.pkl')).toMatchObject({ code: 'CHECKPOINT_FORMAT', message: expect.stringContaining('wrong magic bytes') });
+    expect(await code('short-storage.pkl')).toMatchObject({ code: 'CHECKPOINT_FORMAT', message: expect.stringContaining('shorter') });
+  });
+
+  it('recognizes StyleGAN3 and TensorFlow pickles and says so', async () => {
+    expect(await code('stylegan3.pkl')).toMatchObject({ code: 'CHECKPOINT_UNSUPPORTED', message: 'this is a StyleGAN3 pickle; StyleGAN3 is not supported yet' });
+    expect((await code('tensorflow.pkl')).message).toContain('original TensorFlow StyleGAN/StyleGAN2 pickle');
+  });
+});
