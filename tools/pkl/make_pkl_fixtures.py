@@ -195,6 +195,10 @@ def main():
             json.dump(cfg, f, indent=2)
             f.write("\n")
         print(f"{name}: protocol {protocol}, {os.path.getsize(os.path.join(OUT, name + '.pkl'))} bytes")
+        # The same weights as plain state dicts: torch.save zip (G_ema./D. prefixes) and safetensors (generator only).
+        tsd = {**{f"G_ema.{k}": torch.from_numpy(np.array(v)) for k, v in G.items()}, **{f"D.{k}": torch.from_numpy(np.array(v)) for k, v in D.items()}}
+        torch.save(tsd, os.path.join(OUT, f"{name}.state-dict.pt"))
+        st.write(os.path.join(OUT, f"{name}.generator-only.safetensors"), G)
 
     # Hostile and broken files.
     hostile(os.path.join(OUT, "evil-os-system.pkl"), "os", "system", "touch /tmp/stylegraph-pwned")

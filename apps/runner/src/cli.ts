@@ -8,6 +8,7 @@ import { PluginLoadError } from './host/plugins.js';
 import { checkCommand } from './commands/check.js';
 import { nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
+import { modelImportCommand } from './commands/model-import.js';
 
 export const VERSION = '0.1.0';
 export const BACKENDS = ['auto', 'cpu', 'webgpu', 'cuda', 'tensorrt'] as const;
@@ -63,6 +64,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .action(async (o: { json?: boolean; plugin: string[] }) => {
       code = await nodesCommand(o, io);
+    });
+
+  const model = program.command('model').description('work with model files');
+  model
+    .command('import')
+    .description('convert an NVIDIA StyleGAN2-ADA .pkl (or a torch.save / safetensors state dict) into a model folder')
+    .argument('<checkpoint>', 'network-snapshot-*.pkl, *.pt/*.pth or *.safetensors')
+    .requiredOption('--out <dir>', 'model folder to write')
+    .option('--force', 'replace an existing folder')
+    .option('--conv-clamp <value>', 'conv_clamp for state-dict checkpoints, which do not record it (number or "none")')
+    .action(async (file: string, o: { out: string; force?: boolean; convClamp?: string }) => {
+      code = await modelImportCommand(file, o, io);
     });
 
   try {

@@ -1,3 +1,5 @@
-/** Importing checkpoints: NVIDIA StyleGAN2-ADA pickles through a restricted unpickler. */
-export { readNvidiaPickle, CheckpointError } from './nvidia-pkl.js';
+/** Importing checkpoints: NVIDIA StyleGAN2-ADA pickles (restricted unpickler), torch.save state dicts, safetensors. */
+export { readCheckpoint } from './checkpoint.js';
+export { readNvidiaPickle } from './nvidia-pkl.js';
+export { CheckpointError } from './errors.js';
 export { unpickle, UnpickleError, PyDict, PyTuple, PyObject, type PyValue, type GlobalHandler, type UnpickleOptions } from './pickle.js';

@@ -7,6 +7,7 @@ import { readSafetensors } from '../model/safetensors.js';
 import { registerNodeBackends } from '../backend/node.js';
 import { StyleGAN2 } from '../stylegan/generator.js';
 import { readNvidiaPickle, CheckpointError } from './nvidia-pkl.js';
+import { readCheckpoint } from './checkpoint.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/pkl/', import.meta.url));
 const load = async (name: string) => readNvidiaPickle(new Uint8Array(await readFile(`${dir}${name}`)), name);
@@ -57,5 +58,25 @@ describe('NVIDIA StyleGAN2-ADA pickles', () => {
   it('recognizes StyleGAN3 and TensorFlow pickles and says so', async () => {
     expect(await code('stylegan3.pkl')).toMatchObject({ code: 'CHECKPOINT_UNSUPPORTED', message: 'this is a StyleGAN3 pickle; StyleGAN3 is not supported yet' });
     expect((await code('tensorflow.pkl')).message).toContain('original TensorFlow StyleGAN/StyleGAN2 pickle');
+  });
+});
+
+describe('state-dict checkpoints', () => {
+  it.each([
+    ['b64.state-dict.pt', 'b64', 256, true],
+    ['a32.generator-only.safetensors', 'a32', null, false],
+  ] as const)('%s (torch.save zip / safetensors) imports with the same weights', async (file, name, convClamp, withD) => {
+    const model = await readCheckpoint(new Uint8Array(await readFile(`${dir}${file}`)), file, { convClamp });
+    const want = JSON.parse(await readFile(`${dir}${name}.config.json`, 'utf8'));
+    expect(model.config.generator).toEqual(want.generator);
+    expect(model.config.discriminator).toEqual(withD ? want.discriminator : null);
+    const expected = readSafetensors(new Uint8Array(await readFile(`${dir}${name}.expected.safetensors`))).tensors;
+    for (const [k, t] of model.weights.generator) expect(Array.from(t.data), k).toEqual(Array.from(expected.get(`G.${k}`)!.data as Float32Array));
+  });
+
+  it('refuses files that are no checkpoint, and zips cut short', async () => {
+    await expect(readCheckpoint(new TextEncoder().encode('hello world, no model here'), 'x.bin')).rejects.toThrow(/not a checkpoint stylegraph reads/);
+    const zip = new Uint8Array(await readFile(`${dir}b64.state-dict.pt`));
+    await expect(readCheckpoint(zip.subarray(0, zip.length - 100), 'cut.pt')).rejects.toThrow(/cut\.pt: not a complete zip archive/);
   });
 });

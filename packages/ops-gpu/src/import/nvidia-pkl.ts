@@ -12,16 +12,9 @@ import { checkTensors, type LoadedModel } from '../model/load.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model/state-dict.js';
 import { PersistentObject, explainRefusal, nvidiaGlobals } from './nvidia-globals.js';
 import { PyDict, UnpickleError, unpickle, type PyValue } from './pickle.js';
+import { CheckpointError } from './errors.js';
 
-export class CheckpointError extends Error {
-  override readonly name = 'CheckpointError';
-  constructor(
-    readonly code: 'CHECKPOINT_FORMAT' | 'CHECKPOINT_UNSUPPORTED' | 'CHECKPOINT_STRUCTURE',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { CheckpointError };
 
 const isTensorValue = (v: unknown): v is Tensor => !!v && typeof v === 'object' && 'dims' in v && 'data' in v;
 
@@ -44,7 +37,7 @@ function stateDict(obj: PersistentObject, prefix = '', out = new Map<string, Ten
   return out;
 }
 
-function child(obj: PersistentObject, path: string): PersistentObject | undefined {
+function child(obj: PersistentObject | undefined, path: string): PersistentObject | undefined {
   let cur: PersistentObject | undefined = obj;
   for (const part of path.split('.')) {
     const mods: PyValue | undefined = cur?.state.get('_modules');
@@ -71,7 +64,20 @@ function channelsOf(sd: Map<string, Tensor>, key: (r: number) => string, resolut
   return out;
 }
 
-function inferConfig(name: string, G: PersistentObject, gsd: Map<string, Tensor>, D: PersistentObject | undefined, dsd: Map<string, Tensor> | undefined): ModelConfig {
+export interface InferOptions {
+  /** conv_clamp to use when the checkpoint does not record it (state dicts). */
+  readonly convClamp?: number | null;
+}
+
+/** The model config implied by state dicts (and, for pickles, the networks' recorded settings). */
+export function inferConfig(
+  name: string,
+  G: PersistentObject | undefined,
+  gsd: Map<string, Tensor>,
+  D: PersistentObject | undefined,
+  dsd: Map<string, Tensor> | undefined,
+  opts: InferOptions = {},
+): ModelConfig {
   const wAvg = gsd.get('mapping.w_avg');
   const fc0 = gsd.get('mapping.fc0.weight');
   if (!wAvg || !fc0) throw new CheckpointError('CHECKPOINT_STRUCTURE', 'G_ema has no mapping network (mapping.fc0, mapping.w_avg)');
@@ -81,13 +87,13 @@ function inferConfig(name: string, G: PersistentObject, gsd: Map<string, Tensor>
   const zDim = fc0.dims[1]! - (embed ? embed.dims[0]! : 0);
   let numLayers = 0;
   while (gsd.has(`mapping.fc${numLayers}.weight`)) numLayers++;
-  const lr = num(attr(child(G, 'mapping.fc0'), 'bias_gain')) ?? num(kwarg(G, 'mapping_kwargs', 'lr_multiplier')) ?? 0.01;
+  const lr = num(attr(G && child(G, 'mapping.fc0'), 'bias_gain')) ?? num(kwarg(G, 'mapping_kwargs', 'lr_multiplier')) ?? 0.01;
   const resolution = num(kwarg(G, 'img_resolution')) ?? Math.max(...[...gsd.keys()].map((k) => Number(/^synthesis\.b(\d+)\./.exec(k)?.[1] ?? 0)));
   const res: number[] = [];
   for (let r = 4; r <= resolution; r *= 2) res.push(r);
   const channels = channelsOf(gsd, (r) => `synthesis.b${r}.conv1.weight`, res);
   const torgb = gsd.get(`synthesis.b${resolution}.torgb.weight`);
-  const clampRaw = attr(child(G, `synthesis.b${resolution}.conv1`), 'conv_clamp') ?? kwarg(G, 'synthesis_kwargs', 'conv_clamp') ?? null;
+  const clampRaw = G ? (attr(child(G, `synthesis.b${resolution}.conv1`), 'conv_clamp') ?? kwarg(G, 'synthesis_kwargs', 'conv_clamp') ?? null) : (opts.convClamp ?? null);
   const config: ModelConfig = {
     format: 'stylegraph.model',
     formatVersion: 1,
@@ -106,8 +112,8 @@ function inferConfig(name: string, G: PersistentObject, gsd: Map<string, Tensor>
     },
     discriminator: null,
   };
-  if (D && dsd) {
-    const dRes = num(kwarg(D, 'img_resolution')) ?? resolution;
+  if (dsd) {
+    const dRes = num(kwarg(D, 'img_resolution')) ?? Math.max(...[...dsd.keys()].map((k) => Number(/^b(\d+)\./.exec(k)?.[1] ?? 4)));
     const dres: number[] = [];
     for (let r = 4; r <= dRes; r *= 2) dres.push(r);
     const dch = channelsOf(dsd, (r) => `b${r}.conv0.weight`, dres.filter((r) => r > 4));
@@ -117,8 +123,8 @@ function inferConfig(name: string, G: PersistentObject, gsd: Map<string, Tensor>
     const dcDim = dEmbed ? dEmbed.dims[1]! : 0;
     let dLayers = 0;
     while (dsd.has(`mapping.fc${dLayers}.weight`)) dLayers++;
-    const mbstd = child(D, 'b4.mbstd');
-    const dClamp = attr(child(D, `b${dRes}.conv0`), 'conv_clamp') ?? kwarg(D, 'conv_clamp') ?? null;
+    const mbstd = D && child(D, 'b4.mbstd');
+    const dClamp = D ? (attr(child(D, `b${dRes}.conv0`), 'conv_clamp') ?? kwarg(D, 'conv_clamp') ?? null) : (opts.convClamp ?? null);
     const mbstdChannels = num(attr(mbstd, 'num_channels')) ?? (b4 ? b4.dims[1]! - b4.dims[0]! : 1);
     config.discriminator = {
       architecture: 'resnet',
@@ -130,7 +136,7 @@ function inferConfig(name: string, G: PersistentObject, gsd: Map<string, Tensor>
       mbstdGroupSize: num(attr(mbstd, 'group_size')) ?? num(kwarg(D, 'epilogue_kwargs', 'mbstd_group_size')) ?? 4,
       mbstdNumChannels: mbstdChannels,
       convClamp: typeof dClamp === 'number' ? dClamp : null,
-      mapping: dcDim > 0 ? { numLayers: dLayers, lrMultiplier: num(attr(child(D, 'mapping.fc0'), 'bias_gain')) ?? 0.01 } : null,
+      mapping: dcDim > 0 ? { numLayers: dLayers, lrMultiplier: num(attr(D && child(D, 'mapping.fc0'), 'bias_gain')) ?? 0.01 } : null,
     };
   }
   const parsed = ModelConfigSchema.safeParse(config);
@@ -169,10 +175,23 @@ export async function readNvidiaPickle(bytes: Uint8Array, file: string): Promise
   refuseStyleGAN3(G);
   const gsd = stateDict(G);
   const dsd = D instanceof PersistentObject ? stateDict(D) : undefined;
-  const name = file.replace(/^.*[/\\]/, '').replace(/\.pkl$/, '');
-  const config = inferConfig(name, G, gsd, D instanceof PersistentObject ? D : undefined, dsd);
-  const generator = checkTensors(`${file} (G_ema)`, gsd, expectedGeneratorTensors(config.generator));
-  const discriminator = dsd && config.discriminator ? checkTensors(`${file} (D)`, dsd, expectedDiscriminatorTensors(config.discriminator)) : undefined;
+  const config = inferConfig(modelName(file), G, gsd, D instanceof PersistentObject ? D : undefined, dsd);
+  return assembleModel(file, config, gsd, dsd, bytes);
+}
+
+/** `network-snapshot-000100.pkl` → `network-snapshot-000100`. */
+export const modelName = (file: string): string => file.replace(/^.*[/\\]/, '').replace(/\.(pkl|pt|pth|safetensors)$/, '');
+
+/** Checks the state dicts against the config and packages them as a model. */
+export async function assembleModel(
+  file: string,
+  config: ModelConfig,
+  gsd: Map<string, Tensor>,
+  dsd: Map<string, Tensor> | undefined,
+  bytes: Uint8Array,
+): Promise<LoadedModel> {
+  const generator = checkTensors(`${file} (generator)`, gsd, expectedGeneratorTensors(config.generator));
+  const discriminator = dsd && config.discriminator ? checkTensors(`${file} (discriminator)`, dsd, expectedDiscriminatorTensors(config.discriminator)) : undefined;
   return {
     config,
     generator: config.generator,

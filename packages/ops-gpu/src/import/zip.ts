@@ -1,0 +1,43 @@
+/**
+ * A minimal reader for the zip archives torch.save writes (entries stored uncompressed):
+ * central directory → entry name → bytes. Refuses compressed entries and archives whose
+ * offsets point outside the file.
+ */
+import { CheckpointError } from './errors.js';
+
+export function readStoredZip(bytes: Uint8Array, file: string): Map<string, Uint8Array> {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bad = (why: string): never => {
+    throw new CheckpointError('CHECKPOINT_FORMAT', `${file}: ${why}`);
+  };
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65_535); i--) {
+    if (v.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) bad('not a complete zip archive (no end-of-central-directory record; truncated?)');
+  const count = v.getUint16(eocd + 10, true);
+  let at = v.getUint32(eocd + 16, true);
+  if (at === 0xffffffff) bad('zip64 archives (over 4 GiB) are not supported');
+  const text = new TextDecoder();
+  const out = new Map<string, Uint8Array>();
+  for (let k = 0; k < count; k++) {
+    if (at + 46 > bytes.length || v.getUint32(at, true) !== 0x02014b50) bad('corrupt zip central directory');
+    const method = v.getUint16(at + 10, true);
+    const size = v.getUint32(at + 20, true);
+    const nameLen = v.getUint16(at + 28, true);
+    const extraLen = v.getUint16(at + 30, true);
+    const commentLen = v.getUint16(at + 32, true);
+    const local = v.getUint32(at + 42, true);
+    const name = text.decode(bytes.subarray(at + 46, at + 46 + nameLen));
+    at += 46 + nameLen + extraLen + commentLen;
+    if (method !== 0) bad(`zip entry ${name} is compressed; torch.save archives store entries uncompressed`);
+    if (local + 30 > bytes.length || v.getUint32(local, true) !== 0x04034b50) bad(`zip entry ${name} has no local header`);
+    const start = local + 30 + v.getUint16(local + 26, true) + v.getUint16(local + 28, true);
+    if (start + size > bytes.length) bad(`zip entry ${name} extends past the end of the file (truncated?)`);
+    out.set(name, bytes.subarray(start, start + size));
+  }
+  return out;
+}
