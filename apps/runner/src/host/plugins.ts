@@ -8,8 +8,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Registry, type PluginDefinition } from '@stylegraph/core';
 import { stdPlugin } from '@stylegraph/plugin-std';
+import { styleganPlugin } from '@stylegraph/plugin-stylegan';
 
-export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin];
+export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin];
 
 const isPlugin = (v: unknown): v is PluginDefinition =>
   !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);

@@ -1,0 +1,26 @@
+/**
+ * @stylegraph/plugin-stylegan — StyleGAN nodes built on the public APIs of @stylegraph/core and
+ * @stylegraph/ops-gpu only, exactly as a third-party plugin would be.
+ */
+import { PLUGIN_API_VERSION, definePlugin } from '@stylegraph/core';
+import { LoadGenerator } from './nodes/load-generator.js';
+import { Mapping } from './nodes/mapping.js';
+import { Noise } from './nodes/noise.js';
+import { SeedLatents } from './nodes/seed-latents.js';
+import { StyleMix, mixLayers } from './nodes/style-mix.js';
+import { Synthesis } from './nodes/synthesis.js';
+import { Truncation } from './nodes/truncation.js';
+
+export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, mixLayers };
+export { generatorValue, type StyleGANGenerator } from './generator-value.js';
+export type { NoiseSpec } from './nodes/noise.js';
+
+export const styleganPlugin = definePlugin({
+  name: '@stylegraph/plugin-stylegan',
+  version: '0.1.0',
+  apiVersion: PLUGIN_API_VERSION,
+  description: 'Load generators, NumPy-exact seed latents, mapping, truncation, style mixing, noise and synthesis.',
+  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis],
+});
+
+export default styleganPlugin;

@@ -1,0 +1,53 @@
+/**
+ * `stylegan/StyleMix`: the style-mixing grid of NVIDIA's style_mixing.py — for every row
+ * latent and every column latent, the row's W+ with the chosen layers taken from the column.
+ * Output batch is rows × cols, row-major.
+ */
+import { NodeError, defineNode, tensor, z } from '@stylegraph/core';
+
+/** The StyleGAN paper's split: coarse 4²–8² (ws 0–3), middle 16²–32² (4–7), fine 64²+ (8…). */
+export function mixLayers(spec: string, numWs: number): number[] {
+  const presets: Record<string, [number, number]> = { coarse: [0, 4], middle: [4, 8], fine: [8, numWs] };
+  const out = new Set<number>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const preset = presets[part];
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const [a, b] = preset ? [preset[0], preset[1] - 1] : m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
+    if (!Number.isInteger(a) || b < a) throw new NodeError('LAYERS_INVALID', `"${part}" is not a layer range (use e.g. "0-6", "coarse", "middle", "fine")`);
+    if (b >= numWs) throw new NodeError('LAYERS_OUT_OF_RANGE', `layers ${part} go beyond this generator’s ${numWs} ws (0…${numWs - 1})`);
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
+export const StyleMix = defineNode({
+  type: 'stylegan/StyleMix',
+  version: 1,
+  title: 'Style mix',
+  category: 'Latents',
+  description: 'Rows × columns of W+ where the chosen layers come from the column latent (coarse = pose and shape, fine = colours).',
+  inputs: {
+    rows: { type: 'WPlus', shape: ['R', 'numWs', 'wDim'] },
+    cols: { type: 'WPlus', shape: ['K', 'numWs', 'wDim'] },
+  },
+  outputs: { w: { type: 'WPlus', shape: ['B', 'numWs', 'wDim'] } },
+  params: z.object({
+    layers: z.string().min(1).default('0-6').describe('Layers taken from the column: ranges like "0-6", or coarse / middle / fine.'),
+  }),
+  purity: 'pure',
+  run: ({ inputs, params }) => {
+    const [R, numWs, wDim] = inputs.rows.dims as [number, number, number];
+    const K = inputs.cols.dims[0]!;
+    const take = new Set(mixLayers(params.layers, numWs));
+    const out = new Float32Array(R * K * numWs * wDim);
+    for (let r = 0; r < R; r++) {
+      for (let k = 0; k < K; k++) {
+        for (let l = 0; l < numWs; l++) {
+          const src = take.has(l) ? inputs.cols.data.subarray((k * numWs + l) * wDim, (k * numWs + l + 1) * wDim) : inputs.rows.data.subarray((r * numWs + l) * wDim, (r * numWs + l + 1) * wDim);
+          out.set(src, ((r * K + k) * numWs + l) * wDim);
+        }
+      }
+    }
+    return { w: tensor('float32', [R * K, numWs, wDim], out) };
+  },
+});

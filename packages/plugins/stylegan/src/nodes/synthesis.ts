@@ -1,0 +1,53 @@
+/** `stylegan/Synthesis`: W+ (+ noise) → images `[B, C, res, res]` in −1…1, in batches. */
+import { NodeError, defineNode, tensor, z, type Tensor } from '@stylegraph/core';
+import { runtime } from '../generator-value.js';
+import type { StyleGAN2 } from '@stylegraph/ops-gpu';
+import type { NoiseSpec } from './noise.js';
+
+/** Random maps for images start…start+n−1, image i drawn from seed + i (so batching never changes them). */
+function randomMaps(sg: StyleGAN2, seed: number, start: number, n: number): Record<string, Tensor<'float32'>> {
+  const per = Array.from({ length: n }, (_, i) => sg.noiseMaps('random', 1, (seed + start + i) % 2 ** 32));
+  return Object.fromEntries(
+    Object.keys(per[0]!).map((layer) => {
+      const one = per[0]![layer]!;
+      const size = one.data.length;
+      const data = new Float32Array(n * size);
+      per.forEach((m, i) => data.set(m[layer]!.data, i * size));
+      return [layer, tensor('float32', [n, ...one.dims.slice(1)], data)];
+    }),
+  );
+}
+
+export const Synthesis = defineNode({
+  type: 'stylegan/Synthesis',
+  version: 1,
+  title: 'Synthesis',
+  category: 'StyleGAN',
+  description: 'The synthesis network. Without a noise input it uses the model’s stored (const) noise, like generate.py --noise-mode=const.',
+  inputs: { generator: { type: 'Generator' }, w: { type: 'WPlus' }, noise: { type: 'Noise', optional: true } },
+  outputs: { image: { type: 'Image', shape: ['B', 'C', 'res', 'res'] } },
+  params: z.object({ batchSize: z.number().int().min(1).max(256).default(8).describe('Images per network run.') }),
+  purity: 'pure',
+  run: async ({ inputs, params, ctx }) => {
+    const sg = runtime(inputs.generator, ctx);
+    const { numWs, wDim, C, res } = inputs.generator.dims;
+    const B = inputs.w.dims[0]!;
+    if (inputs.w.dims[1] !== numWs || inputs.w.dims[2] !== wDim) {
+      throw new NodeError('SHAPE_MISMATCH', `W+ is [${inputs.w.dims.join(', ')}] but this generator needs [B, ${numWs}, ${wDim}]`);
+    }
+    const noise = inputs.noise as NoiseSpec | undefined;
+    const out = new Float32Array(B * C * res * res);
+    for (let start = 0; start < B; start += params.batchSize) {
+      ctx.throwIfAborted();
+      const n = Math.min(params.batchSize, B - start);
+      const ws: Tensor<'float32'> = tensor('float32', [n, numWs, wDim], inputs.w.data.slice(start * numWs * wDim, (start + n) * numWs * wDim));
+      const { img } = await sg.synthesis(ws, {
+        noise: noise?.mode === 'random' ? randomMaps(sg, noise.seed, start, n) : (noise?.mode ?? 'const'),
+        ...(noise && { noiseScale: noise.scale }),
+      });
+      out.set(img.data, start * C * res * res);
+      ctx.progress((start + n) / B, `${start + n}/${B} images`);
+    }
+    return { image: tensor('float32', [B, C, res, res], out) };
+  },
+});

@@ -1,0 +1,120 @@
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Registry, checkGraph, execute, randn, type FileAccess, type Tensor } from '@stylegraph/core';
+import { StyleGAN2, loadModel, truncate, type LoadedModel } from '@stylegraph/ops-gpu';
+import { folderSource, registerNodeBackends } from '@stylegraph/ops-gpu/node';
+import { styleganPlugin, mixLayers } from './index.js';
+
+const root = fileURLToPath(new URL('../../../ops-gpu/fixtures/', import.meta.url));
+const files: FileAccess = {
+  read: async (p) => new Uint8Array(await readFile(root + p)),
+  exists: (p) => stat(root + p).then(() => true, () => false),
+  write: async () => {
+    throw new Error('no writes');
+  },
+};
+const registry = new Registry([styleganPlugin]);
+let model: LoadedModel;
+
+async function run(nodes: Record<string, unknown>, edges: [string, string][], targets: string[]) {
+  const doc = { format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/plugin-stylegan': '^0.1.0' }, nodes, edges: edges.map(([from, to]) => ({ from, to })) };
+  const checked = checkGraph(doc, registry);
+  expect(checked.diagnostics).toEqual([]);
+  const s = await execute(checked.graph!, { files, backend: 'cpu', targets });
+  for (const [id, r] of Object.entries(s.nodes)) expect(r.error, id).toBeUndefined();
+  return s.outputs;
+}
+
+const pipeline = (extra: Record<string, unknown> = {}) => ({
+  g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'cfg512' } },
+  z: { type: 'stylegan/SeedLatents', version: 1, params: { seeds: '0,6600' } },
+  m: { type: 'stylegan/Mapping', version: 1 },
+  t: { type: 'stylegan/Truncation', version: 1, params: { psi: 0.5 } },
+  s: { type: 'stylegan/Synthesis', version: 1, params: { batchSize: 1 } },
+  ...extra,
+});
+const wires: [string, string][] = [
+  ['g.generator', 'z.generator'],
+  ['g.generator', 'm.generator'],
+  ['z.z', 'm.z'],
+  ['g.generator', 't.generator'],
+  ['m.w', 't.w'],
+  ['g.generator', 's.generator'],
+  ['t.w', 's.w'],
+];
+
+beforeAll(async () => {
+  registerNodeBackends();
+  model = await loadModel(folderSource(`${root}cfg512`));
+});
+
+describe('@stylegraph/plugin-stylegan', () => {
+  it('seeds → mapping → truncation → synthesis equals the networks called directly', async () => {
+    const out = await run(pipeline(), wires, ['z', 't', 's']);
+    const z = out['z.z'] as Tensor<'float32'>;
+    expect(Array.from(z.data.subarray(512))).toEqual(Array.from(Float32Array.from(randn(6600, 512))));
+    const sg = new StyleGAN2(model, 'cpu');
+    const w = truncate(await sg.mapping(z), sg.wAvg, 0.5);
+    expect(Array.from((out['t.w'] as Tensor<'float32'>).data)).toEqual(Array.from(w.data));
+    const { img } = await sg.synthesis(w, { noise: 'const' });
+    expect((out['s.image'] as Tensor).dims).toEqual([2, 3, 16, 16]);
+    expect(Array.from((out['s.image'] as Tensor<'float32'>).data)).toEqual(Array.from(img.data));
+  });
+
+  it('random noise does not depend on the batch size, and strength 0 equals mode none', async () => {
+    const noisy = (batchSize: number, mode: string, strength = 1) =>
+      run(
+        pipeline({ s: { type: 'stylegan/Synthesis', version: 1, params: { batchSize } }, n: { type: 'stylegan/Noise', version: 1, params: { mode, seed: 3, strength } } }),
+        [...wires, ['g.generator', 'n.generator'], ['n.noise', 's.noise']],
+        ['s'],
+      ).then((o) => Array.from((o['s.image'] as Tensor<'float32'>).data));
+    const a = await noisy(1, 'random');
+    expect(await noisy(2, 'random')).toEqual(a);
+    expect(await noisy(2, 'random', 0)).toEqual(await noisy(2, 'none'));
+    expect(await noisy(2, 'none')).not.toEqual(a);
+  });
+
+  it('style mixing takes the chosen layers from the column latent', async () => {
+    expect(mixLayers('coarse', 10)).toEqual([0, 1, 2, 3]);
+    expect(mixLayers('fine', 10)).toEqual([8, 9]);
+    expect(mixLayers('0-2,5', 6)).toEqual([0, 1, 2, 5]);
+    expect(() => mixLayers('0-9', 6)).toThrow(/beyond this generator’s 6 ws/);
+    const out = await run(
+      pipeline({
+        z2: { type: 'stylegan/SeedLatents', version: 1, params: { seeds: '1-3' } },
+        m2: { type: 'stylegan/Mapping', version: 1 },
+        mix: { type: 'stylegan/StyleMix', version: 1, params: { layers: '0-1' } },
+      }),
+      [...wires, ['g.generator', 'z2.generator'], ['g.generator', 'm2.generator'], ['z2.z', 'm2.z'], ['m.w', 'mix.rows'], ['m2.w', 'mix.cols']],
+      ['m', 'm2', 'mix'],
+    );
+    const rows = out['m.w'] as Tensor<'float32'>;
+    const cols = out['m2.w'] as Tensor<'float32'>;
+    const mix = out['mix.w'] as Tensor<'float32'>;
+    expect(mix.dims).toEqual([6, 6, 512]);
+    const row = (t: Tensor<'float32'>, b: number, l: number) => Array.from(t.data.subarray((b * 6 + l) * 512, (b * 6 + l + 1) * 512));
+    // Image (row 1, col 2): layers 0–1 from col 2, layers 2–5 from row 1.
+    expect(row(mix, 1 * 3 + 2, 0)).toEqual(row(cols, 2, 0));
+    expect(row(mix, 1 * 3 + 2, 1)).toEqual(row(cols, 2, 1));
+    expect(row(mix, 1 * 3 + 2, 2)).toEqual(row(rows, 1, 2));
+  });
+
+  it('loads an NVIDIA pickle directly and fails clearly on a broken model', async () => {
+    const out = await run({ g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'pkl/a32.pkl' } } }, [], ['g']);
+    expect((out['g.generator'] as { dims: unknown }).dims).toEqual({ zDim: 16, cDim: 0, wDim: 16, numWs: 8, C: 3, res: 32 });
+    const doc = { format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/plugin-stylegan': '^0.1.0' }, nodes: { g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'pkl/evil-eval.pkl' } } }, edges: [] };
+    const s = await execute(checkGraph(doc, registry).graph!, { files, backend: 'cpu' });
+    expect(s.nodes.g).toMatchObject({ status: 'failed', error: { code: 'MODEL_INVALID', message: expect.stringContaining('refusing to load global builtins.eval') } });
+  });
+
+  it('refuses a truncation cutoff beyond numWs and a missing class', async () => {
+    const doc = { format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/plugin-stylegan': '^0.1.0' }, nodes: pipeline({ t: { type: 'stylegan/Truncation', version: 1, params: { cutoff: 99 } } }), edges: wires.map(([from, to]) => ({ from, to })) };
+    const s = await execute(checkGraph(doc, registry).graph!, { files, backend: 'cpu' });
+    expect(s.nodes.t).toMatchObject({ status: 'failed', error: { code: 'CUTOFF_OUT_OF_RANGE' } });
+    const small = { ...pipeline(), g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'small' } } };
+    const d2 = { ...doc, nodes: small };
+    const s2 = await execute(checkGraph(d2, registry).graph!, { files, backend: 'cpu' });
+    expect(s2.nodes.m).toMatchObject({ status: 'failed', error: { code: 'CLASS_MISSING' } });
+  });
+});
