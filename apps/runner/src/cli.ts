@@ -46,14 +46,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   program
     .command('run')
     .description('validate and run a graph')
-    .argument('<graph>', 'graph file (*.graph.json)')
+    .argument('<graph>', 'graph file (*.graph.json), or a PNG written by io/SaveImage')
     .option('--out <dir>', 'output folder (default: out/<graph name>)')
+    .option('--root <dir>', 'folder that paths in the graph are relative to (default: the graph file’s folder; for a PNG, the current folder)')
     .option('--set <node.param=value>', 'override a param (repeatable)', collect, [])
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .option('--json', 'print a machine-readable run report on stdout')
     .option('--junit <file>', 'write a JUnit XML report')
-    .action(async (graph: string, o: { out?: string; set: string[]; plugin: string[]; backend: string; json?: boolean; junit?: string }) => {
+    .action(async (graph: string, o: { out?: string; root?: string; set: string[]; plugin: string[]; backend: string; json?: boolean; junit?: string }) => {
       code = await runCommand(graph, { ...o, progress: io.isTTY && !o.json }, io);
     });
 

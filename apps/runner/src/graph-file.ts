@@ -1,13 +1,32 @@
 /** Reading a graph file for the CLI and applying `--set node.param=value` overrides. */
 import { readFile } from 'node:fs/promises';
 import { parseJson, type Diagnostic } from '@stylegraph/core';
+import { PNG_GRAPH_KEY, PngError, readPngText } from '@stylegraph/plugin-io';
 
 export class UsageError extends Error {}
 
+function graphFromPng(bytes: Uint8Array, path: string): string {
+  let text: string | undefined;
+  try {
+    text = readPngText(bytes, path).get(PNG_GRAPH_KEY);
+  } catch (e) {
+    if (e instanceof PngError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (text === undefined) throw new UsageError(`${path}: this PNG has no embedded stylegraph graph (it was not written by io/SaveImage with embedGraph)`);
+  const parsed = parseJson(text);
+  const graph = (parsed.value as { graph?: unknown } | undefined)?.graph;
+  if (graph === undefined) throw new UsageError(`${path}: the embedded stylegraph data is malformed`);
+  return JSON.stringify(graph);
+}
+
+/** A graph file's text; for a PNG written by io/SaveImage, the graph embedded in it. */
 export async function readGraphFile(path: string): Promise<string> {
   try {
+    if (/\.png$/i.test(path)) return graphFromPng(new Uint8Array(await readFile(path)), path);
     return await readFile(path, 'utf8');
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read graph ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }

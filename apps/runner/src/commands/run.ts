@@ -13,6 +13,7 @@ import { loadAndCheck } from './load.js';
 
 export interface RunOptions {
   readonly out?: string;
+  readonly root?: string;
   readonly set?: readonly string[];
   readonly backend?: string;
   readonly json?: boolean;
@@ -27,12 +28,14 @@ export interface Io {
   readonly signal?: AbortSignal;
 }
 
-export const graphName = (path: string) => basename(path).replace(/(\.graph)?\.json$/, '');
+export const graphName = (path: string) => basename(path).replace(/(\.graph)?\.json$|\.png$/, '');
 
 export async function runCommand(path: string, opts: RunOptions, io: Io): Promise<number> {
   const { check } = await loadAndCheck(path, { sets: opts.set ?? [], plugins: opts.plugin ?? [] });
   const outDir = resolve(opts.out ?? `out/${graphName(path)}`);
-  const files = new NodeFiles({ readRoot: dirname(resolve(path)), outDir });
+  // Paths in a graph are relative to its file (or --root); a graph re-run from a PNG, to --root or the current folder.
+  const readRoot = resolve(opts.root ?? (/\.png$/i.test(path) ? '.' : dirname(path)));
+  const files = new NodeFiles({ readRoot, outDir });
   const types = new Map(Object.entries(check.graph?.document.nodes ?? {}).map(([id, n]) => [id, n.type]));
 
   for (const d of check.diagnostics) if (d.severity !== 'info' || !check.ok) io.err(`${path}: ${formatDiagnostic(d)}`);

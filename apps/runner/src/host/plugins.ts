@@ -9,8 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { Registry, type PluginDefinition } from '@stylegraph/core';
 import { stdPlugin } from '@stylegraph/plugin-std';
 import { styleganPlugin } from '@stylegraph/plugin-stylegan';
+import { ioPlugin } from '@stylegraph/plugin-io';
 
-export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin];
+export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin, ioPlugin];
 
 const isPlugin = (v: unknown): v is PluginDefinition =>
   !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);

@@ -96,7 +96,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       }
     }
     emit({ type: 'node-start', node: id });
-    const { ctx, reads } = makeNodeContext({ nodeId: id, backend: opts.backend, files: opts.files, signal: controller.signal, emit });
+    const { ctx, reads } = makeNodeContext({ nodeId: id, document: graph.document, ...(n.params && { params: n.params }), backend: opts.backend, files: opts.files, signal: controller.signal, emit });
     const start = performance.now();
     try {
       ctx.throwIfAborted();

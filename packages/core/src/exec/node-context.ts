@@ -3,9 +3,12 @@ import type { FileAccess, Logger, RunContext } from '../plugin/context.js';
 import { RandomState } from '../rng/random-state.js';
 import { sha256Hex } from '../util/hash.js';
 import type { RunEvent } from './events.js';
+import type { GraphDocument } from '../graph/document.js';
 
 export interface NodeContextParts {
   readonly nodeId: string;
+  readonly document?: GraphDocument;
+  readonly params?: Readonly<Record<string, unknown>>;
   readonly backend: unknown;
   readonly files: FileAccess;
   readonly signal: AbortSignal;
@@ -23,7 +26,7 @@ export function fileHash(files: FileAccess, path: string, bytes?: Uint8Array): P
   return bytes ? sha256Hex(bytes) : files.read(path).then(sha256Hex);
 }
 
-export function makeNodeContext({ nodeId, backend, files, signal, emit }: NodeContextParts): RecordingContext {
+export function makeNodeContext({ nodeId, document, params, backend, files, signal, emit }: NodeContextParts): RecordingContext {
   const reads: [string, string][] = [];
   const recorded: FileAccess = {
     read: async (path) => {
@@ -42,6 +45,8 @@ export function makeNodeContext({ nodeId, backend, files, signal, emit }: NodeCo
   };
   const ctx: RunContext = {
     nodeId,
+    ...(document && { document }),
+    ...(params && { params }),
     backend,
     signal,
     files: recorded,

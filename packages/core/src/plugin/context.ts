@@ -4,6 +4,7 @@
  * the file system or network directly, so the same node runs in Node and in a browser.
  */
 import type { RandomState } from '../rng/random-state.js';
+import type { GraphDocument } from '../graph/document.js';
 
 /** Files as the host exposes them; paths are relative to the host's roots (graph dir, out dir). */
 export interface FileAccess {
@@ -27,6 +28,10 @@ export interface Logger {
 export interface RunContext {
   /** The node being run. */
   readonly nodeId: string;
+  /** The graph document being run (after migrations and overrides), e.g. to embed it in outputs. */
+  readonly document?: GraphDocument;
+  /** This node's params as resolved (defaults filled in). */
+  readonly params?: Readonly<Record<string, unknown>>;
   /** Host-chosen compute backend (owned by the compute package); undefined when none. */
   readonly backend: unknown;
   readonly signal: AbortSignal;

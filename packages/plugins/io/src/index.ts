@@ -1,0 +1,18 @@
+/** @stylegraph/plugin-io — PNG output with the graph embedded, image grids, reading graphs back from PNGs. */
+import { PLUGIN_API_VERSION, definePlugin } from '@stylegraph/core';
+import { ImageGrid } from './nodes/image-grid.js';
+import { PNG_GRAPH_KEY, SaveImage, toUint8 } from './nodes/save-image.js';
+
+export { ImageGrid, SaveImage, PNG_GRAPH_KEY, toUint8 };
+export { encodePng, asciiJson } from './png/encode.js';
+export { readPngText, PngError } from './png/text.js';
+
+export const ioPlugin = definePlugin({
+  name: '@stylegraph/plugin-io',
+  version: '0.1.0',
+  apiVersion: PLUGIN_API_VERSION,
+  description: 'PNG output with the graph embedded, and image grids.',
+  nodes: [SaveImage, ImageGrid],
+});
+
+export default ioPlugin;
