@@ -3,6 +3,7 @@
  * validation, the plugin API, the executor and the NumPy-exact RNG. Runs in Node and browsers.
  */
 export * from './values/tensor.js';
+export { readNpy, writeNpy, NpyError } from './values/npy.js';
 
 export {
   GRAPH_FORMAT,

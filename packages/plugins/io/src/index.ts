@@ -2,8 +2,10 @@
 import { PLUGIN_API_VERSION, definePlugin } from '@stylegraph/core';
 import { ImageGrid } from './nodes/image-grid.js';
 import { PNG_GRAPH_KEY, SaveImage, toUint8 } from './nodes/save-image.js';
+import { LoadTensor, SaveTensor } from './nodes/tensor-files.js';
+import { PixelStd } from './nodes/pixel-std.js';
 
-export { ImageGrid, SaveImage, PNG_GRAPH_KEY, toUint8 };
+export { ImageGrid, SaveImage, SaveTensor, LoadTensor, PixelStd, PNG_GRAPH_KEY, toUint8 };
 export { encodePng, asciiJson } from './png/encode.js';
 export { readPngText, PngError } from './png/text.js';
 
@@ -11,8 +13,8 @@ export const ioPlugin = definePlugin({
   name: '@stylegraph/plugin-io',
   version: '0.1.0',
   apiVersion: PLUGIN_API_VERSION,
-  description: 'PNG output with the graph embedded, and image grids.',
-  nodes: [SaveImage, ImageGrid],
+  description: 'PNG output with the graph embedded, image grids, .npy tensors, per-pixel std.',
+  nodes: [SaveImage, ImageGrid, SaveTensor, LoadTensor, PixelStd],
 });
 
 export default ioPlugin;

@@ -74,3 +74,23 @@ describe('@stylegraph/plugin-io', () => {
     ).rejects.toThrow(/2 images need \{index\}/);
   });
 });
+
+describe('tensor files and per-pixel std', () => {
+  const node = (type: string) => ioPlugin.nodes.find((n) => n.type === type)!;
+  it('SaveTensor writes what LoadTensor reads back', async () => {
+    const files = new Map<string, Uint8Array>();
+    const ctx = { files: { write: async (p: string, d: Uint8Array) => (files.set(p, d), p), read: async (p: string) => files.get(p)! } };
+    const t = tensor('float32', [1, 2, 3], Float32Array.from([1, 2, 3, 4, 5, 6]));
+    await node('io/SaveTensor').run({ inputs: { tensor: t } as never, params: { path: 'w.npy' } as never, ctx: ctx as never });
+    const back = (await node('io/LoadTensor').run({ inputs: {} as never, params: { path: 'w.npy' } as never, ctx: ctx as never })) as { tensor: unknown };
+    expect(back.tensor).toEqual(t);
+  });
+
+  it('PixelStd is the std over the batch, averaged over channels, normalized to −1…1', async () => {
+    // Two images of 1 channel × 1×2: pixel 0 varies (0 vs 1), pixel 1 is constant.
+    const img = tensor('float32', [2, 1, 1, 2], Float32Array.from([0, 0.5, 1, 0.5]));
+    const { image } = (await node('io/PixelStd').run({ inputs: { image: img } as never, params: { normalize: true } as never, ctx: {} as never })) as { image: { dims: number[]; data: Float32Array } };
+    expect(image.dims).toEqual([1, 1, 1, 2]);
+    expect(Array.from(image.data)).toEqual([1, -1]);
+  });
+});

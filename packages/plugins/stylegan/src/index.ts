@@ -10,8 +10,11 @@ import { SeedLatents } from './nodes/seed-latents.js';
 import { StyleMix, mixLayers } from './nodes/style-mix.js';
 import { Synthesis } from './nodes/synthesis.js';
 import { Truncation } from './nodes/truncation.js';
+import { Interpolate, InterpolateZ } from './nodes/interpolate.js';
+import { LatentEdit } from './nodes/latent-edit.js';
+import { MeanW } from './nodes/mean-w.js';
 
-export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, mixLayers };
+export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, Interpolate, InterpolateZ, LatentEdit, MeanW, mixLayers };
 export { generatorValue, type StyleGANGenerator } from './generator-value.js';
 export type { NoiseSpec } from './nodes/noise.js';
 
@@ -20,7 +23,7 @@ export const styleganPlugin = definePlugin({
   version: '0.1.0',
   apiVersion: PLUGIN_API_VERSION,
   description: 'Load generators, NumPy-exact seed latents, mapping, truncation, style mixing, noise and synthesis.',
-  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis],
+  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis, Interpolate, InterpolateZ, LatentEdit, MeanW],
 });
 
 export default styleganPlugin;

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Registry, checkGraph, execute, randn, type FileAccess, type Tensor } from '@stylegraph/core';
+import { RandomState, Registry, checkGraph, execute, randn, tensor, writeNpy, type FileAccess, type Tensor } from '@stylegraph/core';
 import { StyleGAN2, loadModel, truncate, type LoadedModel } from '@stylegraph/ops-gpu';
 import { folderSource, registerNodeBackends } from '@stylegraph/ops-gpu/node';
 import { styleganPlugin, mixLayers } from './index.js';
@@ -116,5 +116,47 @@ describe('@stylegraph/plugin-stylegan', () => {
     const d2 = { ...doc, nodes: small };
     const s2 = await execute(checkGraph(d2, registry).graph!, { files, backend: 'cpu' });
     expect(s2.nodes.m).toMatchObject({ status: 'failed', error: { code: 'CLASS_MISSING' } });
+  });
+});
+
+describe('latent nodes', () => {
+  const node = (type: string) => styleganPlugin.nodes.find((n) => n.type === type)!;
+  const call = async (type: string, inputs: object, params: object, ctx: object = {}) =>
+    (await node(type).run({ inputs: inputs as never, params: params as never, ctx: ctx as never })) as Record<string, Tensor<'float32'>>;
+
+  it('Interpolate hits every key exactly and lerps between; InterpolateZ keeps the norm of equal-norm keys', async () => {
+    const keys = tensor('float32', [3, 1, 2], Float32Array.from([0, 0, 4, 8, 0, -8]));
+    const { w } = await call('stylegan/Interpolate', { w: keys }, { steps: 4 });
+    expect(w!.dims).toEqual([9, 1, 2]);
+    expect(Array.from(w!.data.subarray(0, 2))).toEqual([0, 0]);
+    expect(Array.from(w!.data.subarray(8, 10))).toEqual([4, 8]);
+    expect(Array.from(w!.data.subarray(16, 18))).toEqual([0, -8]);
+    expect(Array.from(w!.data.subarray(2, 4))).toEqual([1, 2]);
+    const zk = tensor('float32', [2, 2], Float32Array.from([1, 0, 0, 1]));
+    const { z } = await call('stylegan/InterpolateZ', { z: zk }, { steps: 2 });
+    expect(Math.hypot(z!.data[2]!, z!.data[3]!)).toBeCloseTo(1, 6);
+    expect(z!.data[2]).toBeCloseTo(Math.SQRT1_2, 6);
+  });
+
+  it('LatentEdit adds α·n from a .npy direction, per α and only on chosen layers', async () => {
+    const dir = writeNpy(tensor('float32', [2], Float32Array.from([1, -1])));
+    const ctx = { files: { read: async () => dir } };
+    const w = tensor('float32', [1, 3, 2], new Float32Array(6));
+    const { w: out } = await call('stylegan/LatentEdit', { w }, { direction: 'n.npy', alphas: [2, -1], layers: '1-2' }, ctx);
+    expect(out!.dims).toEqual([2, 3, 2]);
+    expect(Array.from(out!.data)).toEqual([0, 0, 2, -2, 2, -2, 0, 0, -1, 1, -1, 1]);
+    const bad = { files: { read: async () => writeNpy(tensor('float32', [3], new Float32Array(3))) } };
+    await expect(call('stylegan/LatentEdit', { w }, { direction: 'n.npy', alphas: [1] }, bad)).rejects.toThrow(/needs \[2\] or \[3, 2\]/);
+  });
+
+  it('MeanW is the mean of mapping over NumPy-exact z samples', async () => {
+    const gen = (await run({ g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'cfg512' } } }, [], ['g']))['g.generator'];
+    const { w } = await call('stylegan/MeanW', { generator: gen }, { samples: 5, seed: 9 }, { backend: 'cpu', random: (s: number) => new RandomState(s), throwIfAborted: () => {}, progress: () => {} });
+    const ws = await new StyleGAN2(model, 'cpu').mapping(tensor('float32', [5, 512], Float32Array.from(randn(9, 5 * 512))));
+    const k = 17;
+    const mean = [0, 1, 2, 3, 4].reduce((acc, i) => acc + ws.data[i * 6 * 512 + k]!, 0) / 5;
+    expect(w!.dims).toEqual([1, 6, 512]);
+    expect(w!.data[k]).toBeCloseTo(mean, 5);
+    expect(w!.data[5 * 512 + k]).toBe(w!.data[k]);
   });
 });
