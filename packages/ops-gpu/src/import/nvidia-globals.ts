@@ -3,7 +3,7 @@
  * executing anything from the file. Every other global is refused by name.
  */
 import type { Tensor } from '@stylegraph/core';
-import { PyDict, PyTuple, UnpickleError, type GlobalHandler, type PyValue } from './pickle.js';
+import { PyDict, UnpickleError, type GlobalHandler, type PyValue } from './pickle.js';
 import { loadLegacyStorage, rebuildTensor } from './torch-storage.js';
 
 /** A `torch_utils.persistence` object: its class name and its state (the module's __dict__). */
@@ -87,4 +87,3 @@ export function explainRefusal(module: string, name: string): string | undefined
   return undefined;
 }
 
-export { PyTuple };

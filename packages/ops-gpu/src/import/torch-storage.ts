@@ -7,6 +7,7 @@
  */
 import { sizeOf, tensor, type Tensor } from '@stylegraph/core';
 import { PyDict, PyTuple, UnpickleError, unpickle, type GlobalHandler, type PyValue } from './pickle.js';
+import { bf16ToF32, f16ToF32 } from '../model/half.js';
 
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
@@ -109,14 +110,6 @@ export function loadLegacyStorage(bytes: Uint8Array, file: string): Storage {
   return main.value;
 }
 
-function f16(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
 
 /** `_rebuild_tensor_v2(storage, offset, size, stride, …)` → a dense host tensor (floats as float32). */
 export function rebuildTensor(args: PyValue[], file: string): Tensor {
@@ -136,8 +129,8 @@ export function rebuildTensor(args: PyValue[], file: string): Tensor {
   const read: (i: number) => number | bigint = {
     float32: (i: number) => v.getFloat32(i * es, true),
     float64: (i: number) => v.getFloat64(i * es, true),
-    float16: (i: number) => f16(v.getUint16(i * es, true)),
-    bfloat16: (i: number) => new Float32Array(new Uint32Array([v.getUint16(i * es, true) << 16]).buffer)[0]!,
+    float16: (i: number) => f16ToF32(v.getUint16(i * es, true)),
+    bfloat16: (i: number) => bf16ToF32(v.getUint16(i * es, true)),
     int64: (i: number) => v.getBigInt64(i * es, true),
     int32: (i: number) => v.getInt32(i * es, true),
     int16: (i: number) => v.getInt16(i * es, true),

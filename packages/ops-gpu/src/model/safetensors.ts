@@ -6,6 +6,7 @@
  */
 import { sizeOf, tensor, type DType, type Tensor } from '@stylegraph/core';
 import { ModelFileError } from './errors.js';
+import { bf16ToF32, f16ToF32 } from './half.js';
 
 const MAX_HEADER = 100 * 1024 * 1024;
 const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, U8: 1, BOOL: 1 };
@@ -17,16 +18,6 @@ export interface SafetensorsFile {
   readonly metadata: Record<string, string>;
 }
 
-function f16ToF32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-const bf16ToF32 = (h: number): number => new Float32Array(new Uint32Array([h << 16]).buffer)[0]!;
 
 type Reader = { out: (n: number) => Tensor['data']; get: (v: DataView, i: number) => number | bigint };
 const f32 = (n: number) => new Float32Array(n);
