@@ -1,60 +1,85 @@
 /**
- * The model `config.json`: generator and (optional) discriminator hyperparameters, validated
- * by zod, with cross-field checks (numWs matches the resolution, channels exist for every
- * block).
+ * The model `config.json` of stylegraph's model format: generator and (optional) discriminator
+ * hyperparameters in NVIDIA StyleGAN2-ADA terms, validated by zod with cross-field checks
+ * (numWs matches the resolution, channels exist for exactly the blocks 4…resolution, the
+ * discriminator matches the generator, class settings are consistent). Bounds keep a hostile
+ * config from asking for absurd allocations.
  */
 import { z } from '@stylegraph/core';
 import { blockResolutions } from '../stylegan/arch.js';
 
-const dim = (max: number) => z.number().int().min(0).max(max);
-const Channels = z.record(z.string().regex(/^\d+$/), z.number().int().min(1).max(4096));
-const MappingSpec = z.object({ numLayers: z.number().int().min(1).max(32), lrMultiplier: z.number().positive().max(10) }).strict();
-const Resolution = z
-  .number()
-  .int()
-  .min(4)
-  .max(4096)
-  .refine((r) => Number.isInteger(Math.log2(r)), 'resolution must be a power of two');
-const Clamp = z.number().positive().nullable();
+/** Largest z/w/c dimension and channel count accepted. */
+export const MAX_DIM = 4096;
+export const MAX_RESOLUTION = 4096;
 
-const hasChannels = (channels: Record<string, number>, res: number, ctx: z.RefinementCtx, path: string) => {
-  for (const r of blockResolutions(res)) {
-    if (channels[String(r)] === undefined) ctx.addIssue({ code: 'custom', path: [path, 'channels', String(r)], message: `no channel count for resolution ${r}` });
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+const Channels = z.record(z.string().regex(/^[1-9]\d*$/, 'channel keys are resolutions'), count(1, MAX_DIM));
+const MappingSpec = z.strictObject({ numLayers: count(1, 32), lrMultiplier: z.number().positive().max(10) });
+const Resolution = count(4, MAX_RESOLUTION).refine((r) => (r & (r - 1)) === 0, 'resolution must be a power of two');
+const Clamp = z.number().positive().max(1e6).nullable();
+
+/** Channels must name exactly the block resolutions 4…resolution. */
+function checkChannels(channels: Record<string, number>, resolution: number, ctx: z.RefinementCtx): void {
+  const wanted = blockResolutions(resolution).map(String);
+  for (const r of wanted) {
+    if (channels[r] === undefined) ctx.addIssue({ code: 'custom', path: ['channels', r], message: `no channel count for resolution ${r}` });
   }
-};
+  for (const r of Object.keys(channels)) {
+    if (!wanted.includes(r)) ctx.addIssue({ code: 'custom', path: ['channels', r], message: `resolution ${r} is not a block of a ${resolution} px network (blocks: ${wanted.join(', ')})` });
+  }
+}
 
 export const GeneratorConfigSchema = z
-  .object({
-    zDim: dim(4096),
-    cDim: dim(100_000),
-    wDim: dim(4096).min(1),
-    numWs: z.number().int().min(1).max(64),
+  .strictObject({
+    zDim: count(0, MAX_DIM),
+    cDim: count(0, MAX_DIM),
+    wDim: count(1, MAX_DIM),
+    numWs: count(2, 2 * Math.log2(MAX_RESOLUTION) - 2),
     resolution: Resolution,
-    imgChannels: z.number().int().min(1).max(4),
+    imgChannels: count(1, 4),
     mapping: MappingSpec,
     channels: Channels,
     convClamp: Clamp,
     architecture: z.literal('skip'),
   })
-  .strict();
+  .superRefine((g, ctx) => {
+    const numWs = 2 * Math.log2(g.resolution) - 2;
+    if (Number.isInteger(numWs) && g.numWs !== numWs) ctx.addIssue({ code: 'custom', path: ['numWs'], message: `resolution ${g.resolution} needs numWs ${numWs}, not ${g.numWs}` });
+    if (g.zDim === 0 && g.cDim === 0) ctx.addIssue({ code: 'custom', path: ['zDim'], message: 'zDim and cDim cannot both be 0' });
+    checkChannels(g.channels, g.resolution, ctx);
+  });
 
 export const DiscriminatorConfigSchema = z
-  .object({
+  .strictObject({
     architecture: z.literal('resnet'),
-    cDim: dim(100_000),
+    cDim: count(0, MAX_DIM),
     resolution: Resolution,
-    imgChannels: z.number().int().min(1).max(4),
+    imgChannels: count(1, 4),
     channels: Channels,
-    cmapDim: z.number().int().min(1).max(4096).nullable(),
-    mbstdGroupSize: z.number().int().min(1).max(64),
-    mbstdNumChannels: z.number().int().min(0).max(16),
+    /** The class embedding's size (NVIDIA's default: channels at 4); null without classes. */
+    cmapDim: count(1, MAX_DIM).nullable(),
+    mbstdGroupSize: count(1, 64),
+    mbstdNumChannels: count(0, 16),
     convClamp: Clamp,
+    /** The class mapping network; null without classes. */
     mapping: MappingSpec.nullable(),
   })
-  .strict();
+  .superRefine((d, ctx) => {
+    checkChannels(d.channels, d.resolution, ctx);
+    const conditional = d.cDim > 0;
+    for (const key of ['cmapDim', 'mapping'] as const) {
+      if ((d[key] !== null) !== conditional) {
+        ctx.addIssue({ code: 'custom', path: [key], message: conditional ? `a class-conditional discriminator (cDim ${d.cDim}) needs ${key}` : `must be null when cDim is 0` });
+      }
+    }
+    const c4 = d.channels['4'];
+    if (c4 !== undefined && d.mbstdNumChannels > 0 && c4 % d.mbstdNumChannels !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['mbstdNumChannels'], message: `channels at 4 (${c4}) must be a multiple of mbstdNumChannels (${d.mbstdNumChannels})` });
+    }
+  });
 
 export const ModelConfigSchema = z
-  .object({
+  .strictObject({
     format: z.literal('stylegraph.model'),
     formatVersion: z.literal(1),
     name: z.string().min(1).max(200),
@@ -63,24 +88,14 @@ export const ModelConfigSchema = z
     generator: GeneratorConfigSchema,
     discriminator: DiscriminatorConfigSchema.nullable(),
   })
-  .strict()
   .superRefine((m, ctx) => {
-    const g = m.generator;
-    const numWs = 2 * Math.log2(g.resolution) - 2;
-    if (g.numWs !== numWs) ctx.addIssue({ code: 'custom', path: ['generator', 'numWs'], message: `resolution ${g.resolution} needs numWs ${numWs}, not ${g.numWs}` });
-    if (g.zDim === 0 && g.cDim === 0) ctx.addIssue({ code: 'custom', path: ['generator', 'zDim'], message: 'zDim and cDim cannot both be 0' });
-    hasChannels(g.channels, g.resolution, ctx, 'generator');
     const d = m.discriminator;
     if (!d) return;
-    hasChannels(d.channels, d.resolution, ctx, 'discriminator');
-    if (d.cDim > 0 && (d.cmapDim === null || d.mapping === null)) {
-      ctx.addIssue({ code: 'custom', path: ['discriminator', 'cmapDim'], message: 'a class-conditional discriminator needs cmapDim and mapping' });
-    }
-    if (d.mbstdNumChannels > 0 && (d.channels['4'] ?? 0) % d.mbstdNumChannels !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['discriminator', 'mbstdNumChannels'], message: 'channels at 4 must be a multiple of mbstdNumChannels' });
+    for (const key of ['resolution', 'imgChannels', 'cDim'] as const) {
+      if (d[key] !== m.generator[key]) ctx.addIssue({ code: 'custom', path: ['discriminator', key], message: `is ${d[key]} but the generator's is ${m.generator[key]}` });
     }
   });
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
-export type GeneratorConfig = ModelConfig['generator'];
-export type DiscriminatorConfig = NonNullable<ModelConfig['discriminator']>;
+export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;
+export type DiscriminatorConfig = z.infer<typeof DiscriminatorConfigSchema>;

@@ -1,88 +1,136 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@stylegraph/core';
-import { loadModel, parseModelConfig, type ModelFileSource } from './load.js';
+import { loadModel, type ModelFileSource } from './load.js';
+import { ModelFileError } from './errors.js';
 import { randomWeights, standardConfig } from './random.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from './state-dict.js';
 import { writeSafetensors } from './safetensors.js';
+import { folderSource } from './node-files.js';
 
 const small = standardConfig({ resolution: 16, zDim: 8, wDim: 8, cDim: 2, mappingLayers: 2, channelBase: 64, channelMax: 16, convClamp: 256 });
 
 function source(files: Record<string, Uint8Array | string>): ModelFileSource {
   return {
-    read: async (n) => (typeof files[n] === 'string' ? new TextEncoder().encode(files[n] as string) : (files[n] as Uint8Array)),
+    read: async (n) => {
+      const f = files[n];
+      if (f === undefined) throw new Error(`no ${n}`);
+      return typeof f === 'string' ? new TextEncoder().encode(f) : f;
+    },
     exists: async (n) => n in files,
   };
 }
+/** A model folder of random weights, changed by `mutate`. */
 function folder(mutate?: (g: Map<string, Tensor>, d: Map<string, Tensor>) => void, config: unknown = small) {
   const w = randomWeights(small, 1);
   const g = new Map<string, Tensor>(w.generator);
   const d = new Map<string, Tensor>(w.discriminator!);
   mutate?.(g, d);
-  return source({ 'config.json': JSON.stringify(config), 'generator.safetensors': writeSafetensors(g), 'discriminator.safetensors': writeSafetensors(d) });
+  return { 'config.json': JSON.stringify(config), 'generator.safetensors': writeSafetensors(g), 'discriminator.safetensors': writeSafetensors(d) };
+}
+async function loadError(files: Record<string, Uint8Array | string>): Promise<ModelFileError> {
+  const e: unknown = await loadModel(source(files)).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof ModelFileError)) throw new Error(`expected a ModelFileError, got ${String(e)}`);
+  return e;
 }
 
-describe('model files', () => {
-  it('derive NVIDIA’s state-dict names and shapes from the config', () => {
-    const g = expectedGeneratorTensors(small.generator);
-    // Hand-written from stylegan2-ada-pytorch's MappingNetwork / SynthesisBlock / SynthesisLayer / ToRGBLayer.
-    expect(Object.fromEntries([...g].filter(([k]) => k.startsWith('mapping')))).toEqual({
-      'mapping.embed.weight': [8, 2],
-      'mapping.embed.bias': [8],
-      'mapping.fc0.weight': [8, 16],
-      'mapping.fc0.bias': [8],
-      'mapping.fc1.weight': [8, 8],
-      'mapping.fc1.bias': [8],
-      'mapping.w_avg': [8],
-    });
-    expect(g.get('synthesis.b4.const')).toEqual([16, 4, 4]);
-    expect(g.get('synthesis.b8.conv0.weight')).toEqual([8, 16, 3, 3]);
-    expect(g.get('synthesis.b8.conv0.affine.weight')).toEqual([16, 8]);
-    expect(g.get('synthesis.b16.torgb.weight')).toEqual([3, 4, 1, 1]);
-    expect(g.get('synthesis.b16.conv1.noise_const')).toEqual([16, 16]);
-    expect(g.get('synthesis.b4.conv1.noise_strength')).toEqual([]);
-    expect(g.has('synthesis.b4.resample_filter')).toBe(true);
-    expect(g.has('synthesis.b4.torgb.resample_filter')).toBe(false);
-    expect(g.size).toBe(7 + 1 + 3 + 5 * 7 + 3 * 4); // mapping, const, block filters, 5 conv layers, 3 torgbs
-    const d = expectedDiscriminatorTensors(small.discriminator!);
-    expect(d.get('b16.fromrgb.weight')).toEqual([4, 3, 1, 1]);
-    expect(d.has('b8.fromrgb.weight')).toBe(false);
-    expect(d.get('b16.skip.weight')).toEqual([8, 4, 1, 1]);
-    expect(d.has('b16.skip.bias')).toBe(false);
-    expect(d.get('b4.conv.weight')).toEqual([16, 17, 3, 3]);
-    expect(d.get('b4.fc.weight')).toEqual([16, 256]);
-    expect(d.get('b4.out.weight')).toEqual([16, 16]);
-    expect(d.get('mapping.embed.weight')).toEqual([16, 2]);
-    expect(d.has('mapping.w_avg')).toBe(false);
-  });
-
-  it('loads a complete model folder and hashes its content', async () => {
-    const m = await loadModel(folder());
-    expect(m.config.name).toBe('random-16');
-    expect(m.weights.generator.size).toBe(expectedGeneratorTensors(small.generator).size);
+describe('loadModel', () => {
+  it('loads a complete model folder with exactly the weights written', async () => {
+    const w = randomWeights(small, 1);
+    const m = await loadModel(source(folder()));
+    expect(m.config).toEqual(small);
+    expect(m.generator).toEqual(small.generator);
+    expect(m.discriminator).toEqual(small.discriminator);
+    expect(m.weights.generator).toEqual(w.generator);
+    expect(m.weights.discriminator).toEqual(w.discriminator);
     expect(m.contentHash).toMatch(/^[0-9a-f]{64}$/);
-    const other = await loadModel(folder((g) => g.set('mapping.w_avg', tensor('float32', [8]))));
-    expect(other.contentHash).not.toBe(m.contentHash);
   });
 
-  it('names the file and tensor at fault', async () => {
-    await expect(loadModel(folder((g) => g.delete('synthesis.b8.conv1.bias')))).rejects.toThrow(
-      'generator.safetensors: tensor "synthesis.b8.conv1.bias" is missing (the config needs shape [8])',
-    );
-    await expect(loadModel(folder((g) => g.set('synthesis.b8.conv0.weight', tensor('float32', [8, 8, 3, 3]))))).rejects.toThrow(
-      'generator.safetensors: tensor "synthesis.b8.conv0.weight" has shape [8, 8, 3, 3] but the config needs [8, 16, 3, 3]',
-    );
-    await expect(loadModel(folder((_g, d) => d.set('b4.extra', tensor('float32', [1]))))).rejects.toThrow(
-      'discriminator.safetensors: tensor "b4.extra" is not part of the network',
-    );
-    await expect(loadModel(source({ 'config.json': JSON.stringify(small) }))).rejects.toThrow('generator.safetensors: is missing');
+  it('hashes the content: the same files give the same hash, any change another', async () => {
+    const base = await loadModel(source(folder()));
+    expect((await loadModel(source(folder()))).contentHash).toBe(base.contentHash);
+    const hashes = [
+      await loadModel(source(folder((g) => g.set('mapping.w_avg', tensor('float32', [8]))))),
+      await loadModel(source(folder((_g, d) => d.set('b4.out.bias', tensor('float32', [16]))))),
+      await loadModel(source(folder(undefined, { ...small, name: 'renamed' }))),
+    ].map((m) => m.contentHash);
+    expect(new Set([base.contentHash, ...hashes]).size).toBe(4);
   });
 
-  it('validates config.json', () => {
-    expect(() => parseModelConfig('{')).toThrow(/config\.json: is not valid JSON/);
-    expect(() => parseModelConfig(JSON.stringify({ ...small, generator: { ...small.generator, numWs: 9 } }))).toThrow(/generator\.numWs: resolution 16 needs numWs 6/);
-    expect(() => parseModelConfig(JSON.stringify({ ...small, generator: { ...small.generator, resolution: 24 } }))).toThrow(/power of two/);
-    const noCh = { ...small.generator, channels: { '4': 16, '8': 16 } };
-    expect(() => parseModelConfig(JSON.stringify({ ...small, generator: noCh }))).toThrow(/channels\.16: no channel count/);
-    expect(() => parseModelConfig(JSON.stringify({ ...small, extra: 1 }))).toThrow(/Unrecognized key/);
+  it('loads a generator-only model', async () => {
+    const config = { ...small, discriminator: null };
+    const { 'discriminator.safetensors': _d, ...files } = folder(undefined, config);
+    const m = await loadModel(source(files));
+    expect(m.weights.discriminator).toBeUndefined();
+    expect(m.discriminator).toBeNull();
+  });
+
+  it('names the file and tensor of a missing, misshaped or extra tensor', async () => {
+    let e = await loadError(folder((g) => g.delete('synthesis.b8.conv1.bias')));
+    expect([e.code, e.file, e.tensor]).toEqual(['TENSOR_MISSING', 'generator.safetensors', 'synthesis.b8.conv1.bias']);
+    expect(e.message).toBe('generator.safetensors: tensor "synthesis.b8.conv1.bias" is missing (the config needs shape [8])');
+    e = await loadError(folder((g) => g.set('synthesis.b8.conv0.weight', tensor('float32', [8, 8, 3, 3]))));
+    expect(e.code).toBe('TENSOR_SHAPE');
+    expect(e.message).toBe('generator.safetensors: tensor "synthesis.b8.conv0.weight" has shape [8, 8, 3, 3] but the config needs [8, 16, 3, 3]');
+    e = await loadError(folder((_g, d) => d.set('b4.extra', tensor('float32', [1]))));
+    expect(e.code).toBe('TENSOR_UNEXPECTED');
+    expect(e.message).toBe('discriminator.safetensors: tensor "b4.extra" is not part of the network the config describes');
+    e = await loadError(folder((g) => g.set('synthesis.b4.const', tensor('int32', [16, 4, 4]))));
+    expect(e.message).toBe('generator.safetensors: tensor "synthesis.b4.const" has dtype int32; weights must be floating point');
+  });
+
+  it('reports every tensor problem of a file in one error', async () => {
+    const e = await loadError(
+      folder((g) => {
+        g.delete('mapping.fc1.bias');
+        g.set('mapping.fc0.bias', tensor('float32', [9]));
+        g.set('synthesis.b32.const', tensor('float32', [1]));
+      }),
+    );
+    expect([e.code, e.tensor]).toEqual(['TENSOR_SHAPE', 'mapping.fc0.bias']);
+    expect(e.message).toBe(
+      'generator.safetensors: tensor "mapping.fc0.bias" has shape [9] but the config needs [8] (and 2 more: tensor "mapping.fc1.bias" is missing (the config needs shape [8]); tensor "synthesis.b32.const" is not part of the network the config describes)',
+    );
+  });
+
+  it('refuses missing, unexpected and broken files', async () => {
+    const { 'discriminator.safetensors': _d, ...noD } = folder();
+    let e = await loadError(noD);
+    expect([e.code, e.message]).toEqual(['FILE_MISSING', 'discriminator.safetensors: is missing from the model folder']);
+    e = await loadError({ 'config.json': JSON.stringify(small) });
+    expect([e.code, e.file]).toEqual(['FILE_MISSING', 'generator.safetensors']);
+    e = await loadError({ 'generator.safetensors': new Uint8Array(8) });
+    expect([e.code, e.file]).toEqual(['FILE_MISSING', 'config.json']);
+    e = await loadError(folder(undefined, { ...small, discriminator: null }));
+    expect([e.code, e.file]).toEqual(['FILE_UNEXPECTED', 'discriminator.safetensors']);
+    e = await loadError({ ...folder(), 'config.json': '{"format": "stylegraph.model"' });
+    expect([e.code, e.file]).toEqual(['CONFIG_INVALID', 'config.json']);
+    e = await loadError({ ...folder(), 'generator.safetensors': new Uint8Array(20) });
+    expect([e.code, e.file]).toEqual(['SAFETENSORS_HEADER', 'generator.safetensors']);
+  });
+
+  it('checks weights against the config', async () => {
+    const other = standardConfig({ resolution: 16, zDim: 8, wDim: 8, cDim: 2, mappingLayers: 2, channelBase: 128, channelMax: 16, convClamp: 256 });
+    const e = await loadError(folder(undefined, other));
+    expect(e.code).toBe('TENSOR_SHAPE');
+    expect(e.file).toBe('generator.safetensors');
+    expect(expectedGeneratorTensors(other.generator).size).toBe(expectedGeneratorTensors(small.generator).size);
+  });
+});
+
+// Models made by the PyTorch reference (tools/sg2ref), when present.
+const fixtureRoot = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const fixtures = existsSync(fixtureRoot) ? readdirSync(fixtureRoot).filter((n) => existsSync(`${fixtureRoot}${n}/config.json`)) : [];
+describe.runIf(fixtures.length > 0)('reference fixtures', () => {
+  it.each(fixtures)('%s loads with every tensor the config implies', async (name) => {
+    const m = await loadModel(folderSource(`${fixtureRoot}${name}`));
+    expect(m.config.name.length).toBeGreaterThan(0);
+    expect([...m.weights.generator.keys()].sort()).toEqual([...expectedGeneratorTensors(m.config.generator).keys()].sort());
+    if (m.config.discriminator) expect(m.weights.discriminator!.size).toBe(expectedDiscriminatorTensors(m.config.discriminator).size);
+    for (const t of m.weights.generator.values()) expect(t.data.every(Number.isFinite)).toBe(true);
   });
 });

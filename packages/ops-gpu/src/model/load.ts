@@ -12,47 +12,61 @@ import { ModelConfigSchema, type ModelConfig } from './config.js';
 import { readSafetensors } from './safetensors.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors, type ShapeMap } from './state-dict.js';
 
+/** Read access to the files of one model folder, by plain file name (`config.json`, …). */
 export interface ModelFileSource {
   read(name: string): Promise<Uint8Array>;
   exists(name: string): Promise<boolean>;
 }
 
+/** A checked model: the config, its architectures, the float32 state dicts and a content hash. */
 export interface LoadedModel extends StyleGANModel {
   readonly config: ModelConfig;
 }
 
+/** The file names of a model folder. */
 export const MODEL_FILES = { config: 'config.json', generator: 'generator.safetensors', discriminator: 'discriminator.safetensors' } as const;
 
-/** Parses and validates `config.json` text. */
-export function parseModelConfig(text: string, file: string = MODEL_FILES.config): ModelConfig {
+/** Parses and validates `config.json` bytes or text; `file` names it in errors. */
+export function parseModelConfig(input: string | Uint8Array, file: string = MODEL_FILES.config): ModelConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input));
   } catch (e) {
-    throw new ModelFileError('CONFIG_INVALID', file, `is not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError('CONFIG_INVALID', file, `is not valid UTF-8 JSON (${(e as Error).message})`);
   }
   const r = ModelConfigSchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new ModelFileError('CONFIG_INVALID', file, `${issue.path.join('.') || 'config'}: ${issue.message}${r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : ''}`);
+    const [first, ...rest] = r.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new ModelFileError('CONFIG_INVALID', file, `${first!}${rest.length ? ` (and ${rest.length} more: ${rest.slice(0, 4).join('; ')}${rest.length > 4 ? '; …' : ''})` : ''}`);
   }
   return r.data;
 }
 
-/** Checks tensors against the expected state dict; returns them as float32. */
-export function checkTensors(file: string, tensors: Map<string, Tensor>, expected: ShapeMap): Map<string, Tensor<'float32'>> {
+const shapeText = (dims: readonly number[]) => `[${dims.join(', ')}]`;
+
+/**
+ * Checks a state dict against the expected names and shapes and returns it typed as float32.
+ * Every problem is found; the error carries the first one's code and tensor and lists the rest.
+ */
+export function checkTensors(file: string, tensors: ReadonlyMap<string, Tensor>, expected: ShapeMap): Map<string, Tensor<'float32'>> {
+  const problems: ModelFileError[] = [];
   for (const [name, shape] of expected) {
     const t = tensors.get(name);
-    if (!t) throw new ModelFileError('TENSOR_MISSING', file, `is missing (the config needs shape [${shape.join(', ')}])`, name);
-    if (t.dims.length !== shape.length || t.dims.some((d, i) => d !== shape[i])) {
-      throw new ModelFileError('TENSOR_SHAPE', file, `has shape [${t.dims.join(', ')}] but the config needs [${shape.join(', ')}]`, name);
-    }
-    if (t.dtype !== 'float32') throw new ModelFileError('TENSOR_SHAPE', file, `has dtype ${t.dtype}; weights must be floating point`, name);
+    if (!t) problems.push(new ModelFileError('TENSOR_MISSING', file, `is missing (the config needs shape ${shapeText(shape)})`, name));
+    else if (t.dims.length !== shape.length || t.dims.some((d, i) => d !== shape[i])) {
+      problems.push(new ModelFileError('TENSOR_SHAPE', file, `has shape ${shapeText(t.dims)} but the config needs ${shapeText(shape)}`, name));
+    } else if (t.dtype !== 'float32') problems.push(new ModelFileError('TENSOR_SHAPE', file, `has dtype ${t.dtype}; weights must be floating point`, name));
   }
   for (const name of tensors.keys()) {
-    if (!expected.has(name)) throw new ModelFileError('TENSOR_UNEXPECTED', file, 'is not part of the network the config describes', name);
+    if (!expected.has(name)) problems.push(new ModelFileError('TENSOR_UNEXPECTED', file, 'is not part of the network the config describes', name));
   }
-  return tensors as Map<string, Tensor<'float32'>>;
+  const [first, ...rest] = problems;
+  if (first) {
+    const more = rest.map((p) => `tensor "${p.tensor!}" ${p.detail}`);
+    const tail = more.length ? ` (and ${more.length} more: ${more.slice(0, 4).join('; ')}${more.length > 4 ? '; …' : ''})` : '';
+    throw new ModelFileError(first.code, file, `${first.detail}${tail}`, first.tensor);
+  }
+  return new Map(tensors as ReadonlyMap<string, Tensor<'float32'>>);
 }
 
 async function readFile(src: ModelFileSource, name: string): Promise<Uint8Array> {
@@ -60,13 +74,20 @@ async function readFile(src: ModelFileSource, name: string): Promise<Uint8Array>
   return src.read(name);
 }
 
+/**
+ * Loads and checks a model folder. `contentHash` is SHA-256 (hex) over the hashes of the files
+ * read, so it identifies the weights and config exactly.
+ */
 export async function loadModel(src: ModelFileSource): Promise<LoadedModel> {
   const configBytes = await readFile(src, MODEL_FILES.config);
-  const config = parseModelConfig(new TextDecoder().decode(configBytes));
+  const config = parseModelConfig(configBytes);
   const gBytes = await readFile(src, MODEL_FILES.generator);
   const generator = checkTensors(MODEL_FILES.generator, readSafetensors(gBytes, MODEL_FILES.generator).tensors, expectedGeneratorTensors(config.generator));
   let discriminator: Map<string, Tensor<'float32'>> | undefined;
   let dHash = '';
+  if (!config.discriminator && (await src.exists(MODEL_FILES.discriminator))) {
+    throw new ModelFileError('FILE_UNEXPECTED', MODEL_FILES.discriminator, `is present but ${MODEL_FILES.config} has no discriminator (set "discriminator" or remove the file)`);
+  }
   if (config.discriminator) {
     const dBytes = await readFile(src, MODEL_FILES.discriminator);
     discriminator = checkTensors(MODEL_FILES.discriminator, readSafetensors(dBytes, MODEL_FILES.discriminator).tensors, expectedDiscriminatorTensors(config.discriminator));

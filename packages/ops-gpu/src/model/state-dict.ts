@@ -1,9 +1,27 @@
 /**
  * The state dict a config implies: every tensor NVIDIA's stylegan2-ada-pytorch networks
- * register (parameters and persistent buffers), by name, with its shape.
+ * (`training/networks.py`) register — parameters and persistent buffers — by name, with its
+ * shape. The rules, by module:
+ * - FullyConnectedLayer: `weight [out, in]`, `bias [out]` (always with bias here).
+ * - MappingNetwork: `embed` (c → embed, embed = its w_dim) when c_dim > 0; `fc{i}` with features
+ *   [z_dim + embed] + [w_dim]·(num_layers − 1) + [w_dim]; `w_avg [w_dim]` only when built with
+ *   num_ws and w_avg_beta (the generator's; the discriminator's class mapping has neither).
+ * - SynthesisBlock: a `resample_filter [4, 4]` buffer in every block (b4 too); `const [C, 4, 4]` in
+ *   b4; conv0 (not in b4), conv1, torgb (every block: skip architecture).
+ * - SynthesisLayer: `weight [Co, Ci, 3, 3]`, `bias [Co]`, `affine` (w_dim → Ci), its own
+ *   `resample_filter [4, 4]` (conv1 too), `noise_const [r, r]`, `noise_strength []`.
+ * - ToRGBLayer: `weight [img, Ci, 1, 1]`, `bias [img]`, `affine`; no filter, no noise.
+ * - Conv2dLayer (discriminator): `weight [Co, Ci, k, k]`, `bias [Co]` unless bias=False (skip), and
+ *   always a `resample_filter [4, 4]`, even when it does not resample.
+ * - DiscriminatorBlock b{r} (r = R…8): a `resample_filter`; `fromrgb` (1×1, first block only for
+ *   resnet); `conv0` (tmp → tmp), `conv1` (tmp → out, down), `skip` (1×1, no bias, down), where
+ *   tmp = channels[r], out = channels[r/2].
+ * - DiscriminatorEpilogue b4: `conv` (C4 + mbstd channels → C4, 3×3), `fc` (C4·16 → C4),
+ *   `out` (C4 → cmap_dim, or 1 without classes); the minibatch-stddev layer has no tensors.
  */
 import { blockResolutions, channelsAt, synthesisLayers, type DiscriminatorArch, type GeneratorArch } from '../stylegan/arch.js';
 
+/** Tensor name → shape. */
 export type ShapeMap = Map<string, readonly number[]>;
 
 function fc(out: ShapeMap, name: string, inF: number, outF: number, bias = true) {
@@ -18,6 +36,7 @@ function mapping(out: ShapeMap, prefix: string, zDim: number, cDim: number, wDim
   if (withAvg) out.set(`${prefix}.w_avg`, [wDim]);
 }
 
+/** Name → shape of every tensor in a generator's state dict, in registration order. */
 export function expectedGeneratorTensors(g: GeneratorArch): ShapeMap {
   const out: ShapeMap = new Map();
   mapping(out, 'mapping', g.zDim, g.cDim, g.wDim, g.mapping.numLayers, true);
@@ -38,6 +57,7 @@ export function expectedGeneratorTensors(g: GeneratorArch): ShapeMap {
   return out;
 }
 
+/** Name → shape of every tensor in a discriminator's state dict. */
 export function expectedDiscriminatorTensors(d: DiscriminatorArch): ShapeMap {
   const out: ShapeMap = new Map();
   const conv = (name: string, ci: number, co: number, k: number, bias = true) => {
@@ -59,7 +79,9 @@ export function expectedDiscriminatorTensors(d: DiscriminatorArch): ShapeMap {
   const c4 = channelsAt(d.channels, 4, 'discriminator');
   conv('b4.conv', c4 + d.mbstdNumChannels, c4, 3);
   fc(out, 'b4.fc', c4 * 16, c4);
-  fc(out, 'b4.out', c4, d.cDim > 0 ? d.cmapDim! : 1);
-  if (d.cDim > 0) mapping(out, 'mapping', 0, d.cDim, d.cmapDim!, d.mapping!.numLayers, false);
+  // NVIDIA's defaults: cmap_dim = channels at 4, 8 mapping layers.
+  const cmapDim = d.cmapDim ?? c4;
+  fc(out, 'b4.out', c4, d.cDim > 0 ? cmapDim : 1);
+  if (d.cDim > 0) mapping(out, 'mapping', 0, d.cDim, cmapDim, d.mapping?.numLayers ?? 8, false);
   return out;
 }
