@@ -71,14 +71,12 @@ describe('saveModel', () => {
     expect(await readdir(root)).toEqual(['model']);
   });
 
-  it('removes its temporary folder when writing fails', async () => {
-    // A directory where the extra file would go makes writeFile fail after the model files.
-    const dir = join(root, 'model');
-    await expect(saveModel(dir, { config, ...weights, extra: { 'a.md': 'x', 'b.md': new Uint8Array(1) } })).resolves.toBeUndefined();
-    const blocked = join(root, 'blocked');
-    await writeFile(join(root, 'file'), 'x');
-    await expect(saveModel(join(root, 'file', 'model'), { config, ...weights })).rejects.toThrow();
-    expect((await readdir(root)).sort()).toEqual(['file', 'model']);
-    expect(blocked).toBeTruthy();
+  it('removes its half-written temporary folder when a write fails', async () => {
+    // The model files are written, then the over-long extra name fails (ENAMETOOLONG).
+    await saveModel(join(root, 'model'), { config, ...weights });
+    await expect(saveModel(join(root, 'model'), { config, ...weights, extra: { [`${'a'.repeat(300)}.md`]: 'x' } })).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
+    await expect(saveModel(join(root, 'other'), { config, ...weights, extra: { [`${'a'.repeat(300)}.md`]: 'x' } })).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
+    expect(await readdir(root)).toEqual(['model']);
+    expect((await readdir(join(root, 'model'))).sort()).toEqual(['config.json', 'discriminator.safetensors', 'generator.safetensors']);
   });
 });
