@@ -9,13 +9,13 @@ import { z } from '@stylegraph/core';
 import { blockResolutions } from '../stylegan/arch.js';
 
 /** Largest z/w/c dimension and channel count accepted. */
-export const MAX_DIM = 4096;
-export const MAX_RESOLUTION = 4096;
+export const MAX_MODEL_DIM = 4096;
+export const MAX_MODEL_RESOLUTION = 4096;
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
-const Channels = z.record(z.string().regex(/^[1-9]\d*$/, 'channel keys are resolutions'), count(1, MAX_DIM));
+const Channels = z.record(z.string().regex(/^[1-9]\d*$/, 'channel keys are resolutions'), count(1, MAX_MODEL_DIM));
 const MappingSpec = z.strictObject({ numLayers: count(1, 32), lrMultiplier: z.number().positive().max(10) });
-const Resolution = count(4, MAX_RESOLUTION).refine((r) => (r & (r - 1)) === 0, 'resolution must be a power of two');
+const Resolution = count(4, MAX_MODEL_RESOLUTION).refine((r) => (r & (r - 1)) === 0, 'resolution must be a power of two');
 const Clamp = z.number().positive().max(1e6).nullable();
 
 /** Channels must name exactly the block resolutions 4…resolution. */
@@ -31,10 +31,10 @@ function checkChannels(channels: Record<string, number>, resolution: number, ctx
 
 export const GeneratorConfigSchema = z
   .strictObject({
-    zDim: count(0, MAX_DIM),
-    cDim: count(0, MAX_DIM),
-    wDim: count(1, MAX_DIM),
-    numWs: count(2, 2 * Math.log2(MAX_RESOLUTION) - 2),
+    zDim: count(0, MAX_MODEL_DIM),
+    cDim: count(0, MAX_MODEL_DIM),
+    wDim: count(1, MAX_MODEL_DIM),
+    numWs: count(2, 2 * Math.log2(MAX_MODEL_RESOLUTION) - 2),
     resolution: Resolution,
     imgChannels: count(1, 4),
     mapping: MappingSpec,
@@ -52,12 +52,12 @@ export const GeneratorConfigSchema = z
 export const DiscriminatorConfigSchema = z
   .strictObject({
     architecture: z.literal('resnet'),
-    cDim: count(0, MAX_DIM),
+    cDim: count(0, MAX_MODEL_DIM),
     resolution: Resolution,
     imgChannels: count(1, 4),
     channels: Channels,
     /** The class embedding's size (NVIDIA's default: channels at 4); null without classes. */
-    cmapDim: count(1, MAX_DIM).nullable(),
+    cmapDim: count(1, MAX_MODEL_DIM).nullable(),
     mbstdGroupSize: count(1, 64),
     mbstdNumChannels: count(0, 16),
     convClamp: Clamp,
