@@ -36,3 +36,20 @@ describe('stylegraph run with StyleGAN and image nodes', () => {
     expect(r.stderr).toContain('no such file');
   });
 });
+
+describe('a CI graph of assertions', () => {
+  it('passes: batch size never changes pixels, and the grid matches its golden PNG', () => {
+    const out = mkdtempSync(join(tmpdir(), 'stylegraph-ci-'));
+    const r = stylegraph(['run', 'test/fixtures/determinism-ci.graph.json', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).outputs).toEqual({ 'identical.passed': true, 'goldenPsnr.passed': true });
+  });
+
+  it('fails with exit 1 naming the assertion when the output drifts from the golden image', () => {
+    const out = mkdtempSync(join(tmpdir(), 'stylegraph-ci-'));
+    const r = stylegraph(['run', 'test/fixtures/determinism-ci.graph.json', '--out', out, '--set', 'trunc.psi=0.2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('node "goldenPsnr" (std/Assert) failed: ASSERTION_FAILED: the grid drifted from the golden image: expected golden.psnr >= 45');
+    expect(r.stderr).not.toContain('"identical"');
+  });
+});
