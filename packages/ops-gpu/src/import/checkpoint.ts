@@ -3,18 +3,23 @@
  * dicts with NVIDIA names saved by `torch.save` (zip format) or as safetensors. State-dict
  * keys may be unprefixed (a generator) or prefixed `G_ema.` / `G.` and `D.`.
  */
-import type { Tensor } from '@stylegraph/core';
+import { ZipError, readStoredZip as readZip, type Tensor } from '@stylegraph/core';
 import type { LoadedModel } from '../model/load.js';
 import { readSafetensors } from '../model/safetensors.js';
 import { CheckpointError } from './errors.js';
 import { assembleModel, inferConfig, modelName, readNvidiaPickle, type InferOptions } from './nvidia-pkl.js';
 import { PyDict, UnpickleError, unpickle, type PyValue } from './pickle.js';
 import { Storage, rebuildTensor, storageTypeGlobal } from './torch-storage.js';
-import { readStoredZip } from './zip.js';
 
 /** A `torch.save` zip archive holding a dict of tensors. */
 function readTorchZip(bytes: Uint8Array, file: string): Map<string, Tensor> {
-  const entries = readStoredZip(bytes, file);
+  let entries: Map<string, Uint8Array>;
+  try {
+    entries = readZip(bytes, file);
+  } catch (e) {
+    if (e instanceof ZipError) throw new CheckpointError('CHECKPOINT_FORMAT', e.message);
+    throw e;
+  }
   const pkl = [...entries.keys()].find((k) => k.endsWith('/data.pkl') || k === 'data.pkl');
   if (!pkl) throw new CheckpointError('CHECKPOINT_FORMAT', `${file}: a zip archive without data.pkl is not a torch.save checkpoint`);
   const root = pkl.slice(0, -'data.pkl'.length);

@@ -13,8 +13,9 @@ import { Truncation } from './nodes/truncation.js';
 import { Interpolate, InterpolateZ } from './nodes/interpolate.js';
 import { LatentEdit } from './nodes/latent-edit.js';
 import { MeanW } from './nodes/mean-w.js';
+import { LoadW } from './nodes/load-w.js';
 
-export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, Interpolate, InterpolateZ, LatentEdit, MeanW, mixLayers };
+export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, mixLayers };
 export { generatorValue, type StyleGANGenerator } from './generator-value.js';
 export type { NoiseSpec } from './nodes/noise.js';
 
@@ -23,7 +24,7 @@ export const styleganPlugin = definePlugin({
   version: '0.1.0',
   apiVersion: PLUGIN_API_VERSION,
   description: 'Load generators, NumPy-exact seed latents, mapping, truncation, style mixing, noise and synthesis.',
-  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis, Interpolate, InterpolateZ, LatentEdit, MeanW],
+  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW],
 });
 
 export default styleganPlugin;

@@ -160,3 +160,24 @@ describe('latent nodes', () => {
     expect(w!.data[5 * 512 + k]).toBe(w!.data[k]);
   });
 });
+
+describe('LoadW', () => {
+  const fixture = fileURLToPath(new URL('../fixtures/', import.meta.url));
+  const loadW = styleganPlugin.nodes.find((n) => n.type === 'stylegan/LoadW')!;
+  const call = async (path: string, key = 'w', numWs = 6) => {
+    const gen = { kind: 'generator', id: 'x', dims: { zDim: 512, cDim: 0, wDim: 512, numWs, C: 3, res: 16 } };
+    const ctx = { files: { read: async (p: string) => new Uint8Array(await readFile(fixture + p)) } };
+    return (await loadW.run({ inputs: { generator: gen } as never, params: { path, key } as never, ctx: ctx as never })) as { w: Tensor<'float32'> };
+  };
+
+  it('reads NVIDIA’s projected_w.npz and plain .npy files', async () => {
+    const a = await call('projected_w.npz');
+    const b = await call('w2.npy');
+    expect(a.w.dims).toEqual([1, 6, 512]);
+    expect(Array.from(b.w.data)).toEqual(Array.from(a.w.data));
+    // np.random.RandomState(5).randn(1, 6, 512)[0, 0, 0] as float32
+    expect(a.w.data[0]).toBe(Math.fround(0.44122748688504143));
+    await expect(call('projected_w.npz', 'latent')).rejects.toThrow('has no array "latent" (arrays: w)');
+    await expect(call('w2.npy', 'w', 8)).rejects.toThrow('w2.npy holds float32 [6, 512]; this generator needs float [B, 8, 512] or [8, 512]');
+  });
+});

@@ -1,14 +1,17 @@
 /**
- * A minimal reader for the zip archives torch.save writes (entries stored uncompressed):
- * central directory → entry name → bytes. Refuses compressed entries and archives whose
- * offsets point outside the file.
+ * A minimal reader for zip archives whose entries are stored uncompressed — what torch.save and
+ * np.savez write: central directory → entry name → bytes. Refuses compressed entries and
+ * archives whose offsets point outside the file.
  */
-import { CheckpointError } from './errors.js';
+
+export class ZipError extends Error {
+  override readonly name = 'ZipError';
+}
 
 export function readStoredZip(bytes: Uint8Array, file: string): Map<string, Uint8Array> {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (why: string): never => {
-    throw new CheckpointError('CHECKPOINT_FORMAT', `${file}: ${why}`);
+    throw new ZipError(`${file}: ${why}`);
   };
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65_535); i--) {
@@ -33,7 +36,7 @@ export function readStoredZip(bytes: Uint8Array, file: string): Map<string, Uint
     const local = v.getUint32(at + 42, true);
     const name = text.decode(bytes.subarray(at + 46, at + 46 + nameLen));
     at += 46 + nameLen + extraLen + commentLen;
-    if (method !== 0) bad(`zip entry ${name} is compressed; torch.save archives store entries uncompressed`);
+    if (method !== 0) bad(`zip entry ${name} is compressed; only stored (uncompressed) entries are supported, as torch.save and np.savez write them`);
     if (local + 30 > bytes.length || v.getUint32(local, true) !== 0x04034b50) bad(`zip entry ${name} has no local header`);
     const start = local + 30 + v.getUint16(local + 26, true) + v.getUint16(local + 28, true);
     if (start + size > bytes.length) bad(`zip entry ${name} extends past the end of the file (truncated?)`);
