@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,13 @@ describe('stylegraph model import', () => {
     expect(stylegraph(['model', 'import', pkl('a32.pkl'), '--out', out]).code).toBe(2);
     expect(stylegraph(['model', 'import', pkl('a32.pkl'), '--out', out, '--force']).code).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).generator.resolution).toBe(32);
+    // --force never replaces a folder that is not a model.
+    const precious = mkdtempSync(join(tmpdir(), 'stylegraph-precious-'));
+    writeFileSync(join(precious, 'thesis.tex'), 'do not delete');
+    const r2 = stylegraph(['model', 'import', pkl('a32.pkl'), '--out', precious, '--force']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('refusing to replace it with a model');
+    expect(readFileSync(join(precious, 'thesis.tex'), 'utf8')).toBe('do not delete');
   });
 
   it.each([

@@ -55,12 +55,18 @@ export async function modelImportCommand(file: string, opts: ImportOptions, io: 
     throw e;
   }
   const sha = await sha256Hex(bytes);
-  await saveModel(target, {
-    config: model.config,
-    generator: model.weights.generator,
-    ...(model.weights.discriminator && { discriminator: model.weights.discriminator }),
-    extra: { 'MODEL.md': card(model, basename(file), sha) },
-  });
+  try {
+    await saveModel(target, {
+      config: model.config,
+      generator: model.weights.generator,
+      ...(model.weights.discriminator && { discriminator: model.weights.discriminator }),
+      extra: { 'MODEL.md': card(model, basename(file), sha) },
+    });
+  } catch (e) {
+    // e.g. --force onto a folder that is not a model: refused, nothing deleted.
+    if (e instanceof ModelFileError) throw new UsageError(e.message);
+    throw e;
+  }
   const g = model.config.generator;
   io.out(`wrote ${opts.out}: StyleGAN2 ${g.resolution} px, z ${g.zDim}, w ${g.wDim}, classes ${g.cDim}${model.config.discriminator ? ', with discriminator' : ''}`);
   return 0;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from './load.js';
 import { ModelFileError } from './errors.js';
 import type { ModelConfig } from './config.js';
+import { synthesisLayers } from '../stylegan/arch.js';
 
 // The example from the format's description.
 const example: ModelConfig = {
@@ -120,5 +121,19 @@ describe('config.json', () => {
     }
     // Some substitutions are valid (a null clamp, a longer name); most are not.
     expect(refused).toBeGreaterThan(paths.length * weird.length * 0.8);
+  });
+});
+
+describe('the layers a config implies', () => {
+  it('lists every synthesis layer in order with its channels and w index (ToRGB shares its index with the next conv0)', () => {
+    // By hand for the 32 px example: block 4 reads ws[0..2) and advances 1; later blocks read 3 and advance 2.
+    const layers = synthesisLayers(parse(example).generator).map((l) => [l.name, l.res, l.inChannels, l.outChannels, l.wIndex]);
+    expect(layers).toEqual([
+      ['b4.conv1', 4, 64, 64, 0], ['b4.torgb', 4, 64, 3, 1],
+      ['b8.conv0', 8, 64, 64, 1], ['b8.conv1', 8, 64, 64, 2], ['b8.torgb', 8, 64, 3, 3],
+      ['b16.conv0', 16, 64, 32, 3], ['b16.conv1', 16, 32, 32, 4], ['b16.torgb', 16, 32, 3, 5],
+      ['b32.conv0', 32, 32, 16, 5], ['b32.conv1', 32, 16, 16, 6], ['b32.torgb', 32, 16, 3, 7],
+    ]);
+    expect(Math.max(...layers.map((l) => l[4] as number)) + 1).toBe(example.generator.numWs);
   });
 });

@@ -80,6 +80,7 @@ describe('loadModel', () => {
     expect(e.code).toBe('TENSOR_UNEXPECTED');
     expect(e.message).toBe('discriminator.safetensors: tensor "b4.extra" is not part of the network the config describes');
     e = await loadError(folder((g) => g.set('synthesis.b4.const', tensor('int32', [16, 4, 4]))));
+    expect(e.code).toBe('TENSOR_DTYPE');
     expect(e.message).toBe('generator.safetensors: tensor "synthesis.b4.const" has dtype int32; weights must be floating point');
   });
 
@@ -94,6 +95,17 @@ describe('loadModel', () => {
     expect([e.code, e.tensor]).toEqual(['TENSOR_SHAPE', 'mapping.fc0.bias']);
     expect(e.message).toBe(
       'generator.safetensors: tensor "mapping.fc0.bias" has shape [9] but the config needs [8] (and 2 more: tensor "mapping.fc1.bias" is missing (the config needs shape [8]); tensor "synthesis.b32.const" is not part of the network the config describes)',
+    );
+  });
+
+  it('keeps the message short however many tensors are wrong', async () => {
+    const e = await loadError(folder((g) => Array.from({ length: 10_000 }, (_, i) => g.set(`extra.${i}`, tensor('float32', [0])))));
+    expect([e.code, e.tensor]).toEqual(['TENSOR_UNEXPECTED', 'extra.0']);
+    expect(e.message).toBe(
+      'generator.safetensors: tensor "extra.0" is not part of the network the config describes (and 9999 more: ' +
+        // The writer stores names sorted: extra.1, extra.10, extra.100, …
+        [1, 10, 100, 1000].map((i) => `tensor "extra.${i}" is not part of the network the config describes`).join('; ') +
+        '; …)',
     );
   });
 

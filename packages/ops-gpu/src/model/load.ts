@@ -7,7 +7,7 @@
 import { sha256Hex, type Tensor } from '@stylegraph/core';
 
 import type { StyleGANModel } from '../stylegan/generator.js';
-import { ModelFileError } from './errors.js';
+import { ModelFileError, quoteTensorName, type ModelFileErrorCode } from './errors.js';
 import { ModelConfigSchema, type ModelConfig } from './config.js';
 import { readSafetensors } from './safetensors.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors, type ShapeMap } from './state-dict.js';
@@ -49,21 +49,22 @@ const shapeText = (dims: readonly number[]) => `[${dims.join(', ')}]`;
  * Every problem is found; the error carries the first one's code and tensor and lists the rest.
  */
 export function checkTensors(file: string, tensors: ReadonlyMap<string, Tensor>, expected: ShapeMap): Map<string, Tensor<'float32'>> {
-  const problems: ModelFileError[] = [];
+  // Plain records, not errors: a hostile file may hold millions of unexpected tensors.
+  const problems: { code: ModelFileErrorCode; tensor: string; detail: string }[] = [];
   for (const [name, shape] of expected) {
     const t = tensors.get(name);
-    if (!t) problems.push(new ModelFileError('TENSOR_MISSING', file, `is missing (the config needs shape ${shapeText(shape)})`, name));
+    if (!t) problems.push({ code: 'TENSOR_MISSING', tensor: name, detail: `is missing (the config needs shape ${shapeText(shape)})` });
     else if (t.dims.length !== shape.length || t.dims.some((d, i) => d !== shape[i])) {
-      problems.push(new ModelFileError('TENSOR_SHAPE', file, `has shape ${shapeText(t.dims)} but the config needs ${shapeText(shape)}`, name));
-    } else if (t.dtype !== 'float32') problems.push(new ModelFileError('TENSOR_SHAPE', file, `has dtype ${t.dtype}; weights must be floating point`, name));
+      problems.push({ code: 'TENSOR_SHAPE', tensor: name, detail: `has shape ${shapeText(t.dims)} but the config needs ${shapeText(shape)}` });
+    } else if (t.dtype !== 'float32') problems.push({ code: 'TENSOR_DTYPE', tensor: name, detail: `has dtype ${t.dtype}; weights must be floating point` });
   }
   for (const name of tensors.keys()) {
-    if (!expected.has(name)) problems.push(new ModelFileError('TENSOR_UNEXPECTED', file, 'is not part of the network the config describes', name));
+    if (!expected.has(name)) problems.push({ code: 'TENSOR_UNEXPECTED', tensor: name, detail: 'is not part of the network the config describes' });
   }
   const [first, ...rest] = problems;
   if (first) {
-    const more = rest.map((p) => `tensor "${p.tensor!}" ${p.detail}`);
-    const tail = more.length ? ` (and ${more.length} more: ${more.slice(0, 4).join('; ')}${more.length > 4 ? '; …' : ''})` : '';
+    const more = rest.slice(0, 4).map((p) => `tensor ${quoteTensorName(p.tensor)} ${p.detail}`);
+    const tail = rest.length ? ` (and ${rest.length} more: ${more.join('; ')}${rest.length > 4 ? '; …' : ''})` : '';
     throw new ModelFileError(first.code, file, `${first.detail}${tail}`, first.tensor);
   }
   return new Map(tensors as ReadonlyMap<string, Tensor<'float32'>>);

@@ -71,6 +71,27 @@ describe('saveModel', () => {
     expect(await readdir(root)).toEqual(['model']);
   });
 
+  it('replaces only a model folder or an empty folder, never other files', async () => {
+    const empty = join(root, 'empty');
+    await mkdir(empty);
+    await saveModel(empty, { config, ...weights });
+    expect((await readdir(empty)).sort()).toEqual(['config.json', 'discriminator.safetensors', 'generator.safetensors']);
+
+    const home = join(root, 'home');
+    await mkdir(home);
+    await writeFile(join(home, 'notes.txt'), 'keep me');
+    await expect(saveModel(home, { config, ...weights })).rejects.toMatchObject({
+      code: 'FOLDER_NOT_MODEL',
+      message: `${home}: is a folder without config.json; refusing to replace it with a model`,
+    });
+    expect(await readdir(home)).toEqual(['notes.txt']);
+    const plain = join(root, 'file');
+    await writeFile(plain, 'x');
+    await expect(saveModel(plain, { config, ...weights })).rejects.toMatchObject({ code: 'FOLDER_NOT_MODEL', message: `${plain}: exists and is not a folder; refusing to replace it with a model` });
+    expect(await readFile(plain, 'utf8')).toBe('x');
+    expect((await readdir(root)).sort()).toEqual(['empty', 'file', 'home']);
+  });
+
   it('removes its half-written temporary folder when a write fails', async () => {
     // The model files are written, then the over-long extra name fails (ENAMETOOLONG).
     await saveModel(join(root, 'model'), { config, ...weights });

@@ -2,8 +2,9 @@
  * Model folders on disk (Node only): a file source that stays inside its folder, and saving a
  * checked model atomically — everything is written to a temporary folder beside the target and
  * renamed into place, so a failure leaves either the old folder or nothing, never half a model.
+ * Only a model folder or an empty folder is ever replaced.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Tensor } from '@stylegraph/core';
@@ -55,21 +56,36 @@ function modelFiles(model: ModelToSave): Map<string, string | Uint8Array> {
   return files;
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+/**
+ * Whether `target` exists and may be replaced by a model folder: only an empty folder or a
+ * model folder (one with `config.json`) may; anything else is refused, so a mistyped path
+ * never deletes unrelated files.
+ */
+async function replaceable(target: string): Promise<boolean> {
+  const s = await stat(target).catch(() => undefined);
+  if (!s) return false;
+  if (s.isDirectory()) {
+    const names = await readdir(target);
+    if (names.length === 0 || names.includes(MODEL_FILES.config)) return true;
+  }
+  const what = s.isDirectory() ? `is a folder without ${MODEL_FILES.config}` : 'exists and is not a folder';
+  throw new ModelFileError('FOLDER_NOT_MODEL', target, `${what}; refusing to replace it with a model`);
+}
 
 /**
- * Writes a model folder at `dir` after checking it; an existing folder there is replaced only
- * once the new one is completely written.
+ * Writes a model folder at `dir` after checking it. An existing model folder (or empty folder)
+ * there is replaced, and only once the new one is completely written; anything else at `dir`
+ * is refused with `FOLDER_NOT_MODEL`.
  */
 export async function saveModel(dir: string, model: ModelToSave): Promise<void> {
   const files = modelFiles(model);
   const target = resolve(dir);
+  const replacing = await replaceable(target);
   const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const old = `${tmp}.old`;
   await mkdir(tmp, { recursive: true });
   try {
     for (const [name, data] of files) await writeFile(join(tmp, name), data);
-    const replacing = await exists(target);
     if (replacing) await rename(target, old);
     try {
       await rename(tmp, target);

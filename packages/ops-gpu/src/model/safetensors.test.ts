@@ -121,7 +121,10 @@ describe('writeSafetensors / readSafetensors', () => {
     ['an overflowing shape', file({ w: { ...f32([2]), shape: [2 ** 40, 2 ** 40] } }, new Uint8Array(8)), 'SAFETENSORS_SHAPE', /too many elements/, 'w'],
     ['offsets that are not a pair', file({ w: { ...f32([2]), data_offsets: [0] } }, new Uint8Array(8)), 'SAFETENSORS_OFFSETS', /invalid data_offsets \[0\]/, 'w'],
     ['negative offsets', file({ w: { ...f32([2]), data_offsets: [-8, 0] } }, new Uint8Array(8)), 'SAFETENSORS_OFFSETS', /invalid data_offsets/, 'w'],
-    ['reversed offsets', file({ w: { ...f32([0]), data_offsets: [8, 0] } }, new Uint8Array(8)), 'SAFETENSORS_OFFSETS', /outside the 8-byte data section/, 'w'],
+    ['reversed offsets', file({ w: { ...f32([0]), data_offsets: [8, 0] } }, new Uint8Array(8)), 'SAFETENSORS_OFFSETS', /\[8, 0\] that end before they begin/, 'w'],
+    ['fractional offsets', file({ w: { ...f32([2]), data_offsets: [0, 7.5] } }, new Uint8Array(8)), 'SAFETENSORS_OFFSETS', /invalid data_offsets \[0, 7\.5\]/, 'w'],
+    ['offsets beyond 2^53', file(null, new Uint8Array(8), '{"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 18446744073709551616]}}'), 'SAFETENSORS_OFFSETS', /invalid data_offsets/, 'w'],
+    ['a dimension beyond 2^53', file(null, new Uint8Array(8), '{"w": {"dtype": "F32", "shape": [9007199254740993], "data_offsets": [0, 8]}}'), 'SAFETENSORS_SHAPE', /invalid shape/, 'w'],
     ['offsets past the end', file(good, new Uint8Array(4)), 'SAFETENSORS_OFFSETS', /\[0, 8\] outside the 4-byte data section/, 'w'],
     ['offsets not matching shape × dtype', file({ w: { ...f32([3]), data_offsets: [0, 8] } }, new Uint8Array(8)), 'SAFETENSORS_OFFSETS', /needs 12 bytes for shape \[3\] F32/, 'w'],
     ['overlapping tensors', file({ a: f32([2]), b: f32([1], 4) }, new Uint8Array(8)), 'SAFETENSORS_OFFSETS', /overlapping/, 'b'],
@@ -137,10 +140,54 @@ describe('writeSafetensors / readSafetensors', () => {
     expect(e.message.startsWith(name ? `generator.safetensors: tensor "${name}" ` : 'generator.safetensors: ')).toBe(true);
   });
 
+  describe('keeps hostile headers from exhausting the stack, memory or the terminal', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const nested: [string, string, string, RegExp][] = [
+      ['dtype', `{"w": {"dtype": ${deep}, "shape": [1], "data_offsets": [0, 4]}}`, 'SAFETENSORS_DTYPE', /unsupported dtype a list of 1 items/],
+      ['shape', `{"w": {"dtype": "F32", "shape": ${deep}, "data_offsets": [0, 4]}}`, 'SAFETENSORS_SHAPE', /invalid shape a list of 1 items/],
+      ['data_offsets', `{"w": {"dtype": "F32", "shape": [1], "data_offsets": ${deep}}}`, 'SAFETENSORS_OFFSETS', /invalid data_offsets a list of 1 items/],
+    ];
+    it.each(nested)('lists nested 100 000 deep as the %s', (_key, raw, code, message) => {
+      const e = errorOf(() => readSafetensors(file(null, new Uint8Array(4), raw)));
+      expect([e.code, e.tensor]).toEqual([code, 'w']);
+      expect(e.message).toMatch(message);
+    });
+
+    it('summarizes a million-dimension shape and a long dtype in short messages', () => {
+      const shape = errorOf(() => readSafetensors(file({ w: { ...f32([1]), shape: new Array(1_000_000).fill(1) } }, new Uint8Array(4))));
+      expect(shape.message).toBe('safetensors: tensor "w" has an invalid shape a list of 1000000 items (need at most 8 non-negative integers)');
+      const dtype = errorOf(() => readSafetensors(file({ w: { ...f32([1]), dtype: 'F'.repeat(10_000) } }, new Uint8Array(4))));
+      expect(dtype.message.length).toBeLessThan(200);
+      expect(dtype.message).toMatch(/unsupported dtype "F{60}…"/);
+    });
+
+    it('quotes tensor names as JSON and cuts long ones', () => {
+      const name = `evil\u001b[2J${'x'.repeat(1000)}`;
+      const e = errorOf(() => readSafetensors(file({ [name]: { dtype: 'Q4', shape: [], data_offsets: [0, 0] } })));
+      expect(e.tensor).toBe(name);
+      expect(e.message).toBe(`safetensors: tensor ${JSON.stringify(`${name.slice(0, 200)}…`)} has unsupported dtype "Q4" (supported: F32, F64, F16, BF16, I64, I32, U8, BOOL)`);
+      expect(e.message).not.toContain('\u001b');
+    });
+
+    it('checks that tensors tile the data before decoding any (overlaps cannot multiply memory)', () => {
+      // 20 000 tensors of 4 MB each, all on the same 4 MB: decoding first would need 80 GB.
+      const n = 4 << 20;
+      const entries = Array.from({ length: 20_000 }, (_, i) => `"t${i}": {"dtype": "U8", "shape": [${n}], "data_offsets": [0, ${n}]}`);
+      const e = errorOf(() => readSafetensors(file(null, new Uint8Array(n), `{${entries.join(', ')}}`)));
+      expect(e.code).toBe('SAFETENSORS_OFFSETS');
+      expect(e.message).toMatch(/overlapping another tensor/);
+    }, 10_000);
+  });
+
   it('the writer refuses reserved names and tensors whose data does not match their shape', () => {
     const one = tensor('float32', [1]);
     expect(errorOf(() => writeSafetensors(new Map([['__metadata__', one]]))).code).toBe('SAFETENSORS_WRITE');
     const bad = { dtype: 'float32', dims: [2], data: new Float32Array(3) } as Tensor;
     expect(errorOf(() => writeSafetensors(new Map([['w', bad]]))).message).toMatch(/tensor "w" has 3 elements but shape \[2\]/);
+    const mislabelled = { dtype: 'float32', dims: [2], data: new Float64Array(2) } as unknown as Tensor;
+    expect(errorOf(() => writeSafetensors(new Map([['w', mislabelled]]))).message).toBe('safetensors writer: tensor "w" has Float64Array data, not float32');
+    const unknown = { dtype: 'complex64', dims: [1], data: new Float32Array(1) } as unknown as Tensor;
+    expect(errorOf(() => writeSafetensors(new Map([['w', unknown]]))).message).toBe('safetensors writer: tensor "w" has unsupported dtype "complex64"');
+    expect(errorOf(() => writeSafetensors(new Map(), { n: 1 } as unknown as Record<string, string>)).message).toMatch(/metadata "n" is not a string/);
   });
 });
