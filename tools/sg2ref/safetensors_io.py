@@ -27,7 +27,7 @@ def write(path, tensors, metadata=None):
     if metadata:
         header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
     for name in sorted(tensors):
-        a = np.ascontiguousarray(_as_numpy(tensors[name]))
+        a = np.array(_as_numpy(tensors[name]), order="C")  # np.ascontiguousarray would turn 0-d arrays into 1-d
         if a.dtype not in _NAMES:
             raise TypeError(f"{name}: unsupported dtype {a.dtype}")
         raw = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
