@@ -12,7 +12,7 @@ import sys
 
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "sg2ref"))
+sys.path.append(os.path.join(os.path.dirname(__file__), "..", "sg2ref"))  # after this folder: its networks.py wins
 import safetensors_io as st  # noqa: E402
 from networks import Discriminator, Generator, channels, export_state  # noqa: E402
 
