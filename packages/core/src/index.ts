@@ -45,6 +45,7 @@ export { Unifier, type Term } from './types/unify.js';
 
 export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type Purity, type NodeRunArgs } from './plugin/define.js';
 export { Registry, type RegisteredNode, type NodeTypeInfo } from './plugin/registry.js';
+export { outputPath } from './plugin/params.js';
 export { NodeError, AssertionFailed, type RunContext, type FileAccess, type Logger } from './plugin/context.js';
 
 export { execute, defaultTargets, type ExecuteOptions } from './exec/executor.js';

@@ -3,7 +3,7 @@
  * clamp(x·127.5 + 128, 0, 255)). The PNG carries the graph document and this node's resolved
  * params in a tEXt chunk named "stylegraph", so `stylegraph run picture.png` re-runs it.
  */
-import { NodeError, defineNode, z, type Tensor } from '@stylegraph/core';
+import { NodeError, defineNode, outputPath, z, type Tensor } from '@stylegraph/core';
 import { asciiJson, encodePng } from '../png/encode.js';
 
 export const PNG_GRAPH_KEY = 'stylegraph';
@@ -36,10 +36,7 @@ export const SaveImage = defineNode({
   inputs: { image: { type: 'Image' } },
   outputs: { count: { type: 'integer' } },
   params: z.object({
-    path: z
-      .string()
-      .regex(/^[^/\\][^\\]*\.png$/, 'a relative path ending in .png')
-      .refine((p) => !p.split('/').includes('..'), 'may not contain ".."')
+    path: outputPath('png')
       .default('image-{index:04}.png')
       .describe('File name template; {index} or {index:04} is the image’s batch index.'),
     embedGraph: z.boolean().default(true).describe('Embed the graph and params in the PNG.'),

@@ -1,5 +1,5 @@
 /** `io/SaveTensor` and `io/LoadTensor`: tensors as NumPy `.npy` files (W+, z, images …). */
-import { NodeError, NpyError, defineNode, readNpy, writeNpy, z } from '@stylegraph/core';
+import { NodeError, NpyError, defineNode, outputPath, readNpy, writeNpy, z } from '@stylegraph/core';
 
 const NpyPath = z
   .string()
@@ -14,7 +14,7 @@ export const SaveTensor = defineNode({
   description: 'Writes a tensor as a NumPy .npy file (np.load reads it).',
   inputs: { tensor: { type: 'Tensor' } },
   outputs: { path: { type: 'string' } },
-  params: z.object({ path: NpyPath.default('tensor.npy').describe('File name inside the output folder.') }),
+  params: z.object({ path: outputPath('npy').default('tensor.npy').describe('File name inside the output folder.') }),
   purity: 'effect',
   run: async ({ inputs, params, ctx }) => ({ path: await ctx.files.write(params.path, writeNpy(inputs.tensor)) }),
 });

@@ -1,5 +1,5 @@
 /** `std/SaveReport`: writes a report as JSON into the run's output folder. */
-import { defineNode, z } from '@stylegraph/core';
+import { defineNode, outputPath, z } from '@stylegraph/core';
 
 export const SaveReport = defineNode({
   type: 'std/SaveReport',
@@ -10,10 +10,7 @@ export const SaveReport = defineNode({
   inputs: { report: { type: 'Report' } },
   outputs: { path: { type: 'string' } },
   params: z.object({
-    path: z
-      .string()
-      .regex(/^[^/\\][^\\]*\.json$/, 'a relative path ending in .json')
-      .refine((p) => !p.split('/').includes('..'), 'may not contain ".."')
+    path: outputPath('json')
       .default('report.json')
       .describe('File name inside the output folder.'),
   }),
