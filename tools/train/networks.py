@@ -21,13 +21,23 @@ def fir(dtype=torch.float32):
 
 
 def depthwise(x, f, gain, **kw):
+    """Per-channel 2D FIR (grouped convolution)."""
     C = x.shape[1]
     return F.conv2d(x, (f * gain)[None, None].repeat(C, 1, 1, 1).to(x.dtype), groups=C, **kw)
 
 
+def zero_insert(x):
+    """[B, C, H, W] → [B, C, 2H−1, 2W−1] with the samples at even positions: a stride-2
+    transposed convolution is this followed by an ordinary convolution (many times faster than
+    conv_transpose2d on CPU builds of torch)."""
+    B, C, H, W = x.shape
+    y = torch.stack([x, torch.zeros_like(x)], 4).reshape(B, C, H, 2 * W)[..., : 2 * W - 1]
+    return torch.stack([y, torch.zeros_like(y)], 3).reshape(B, C, 2 * H, 2 * W - 1)[:, :, : 2 * H - 1]
+
+
 def upsample2d(x, f):
-    C = x.shape[1]
-    return F.conv_transpose2d(x, (f * 4)[None, None].repeat(C, 1, 1, 1).to(x.dtype), stride=2, padding=1, groups=C)
+    """2× upsampling with FIR f·4 (= NVIDIA's upfirdn2d up=2, padding 1/2)."""
+    return depthwise(zero_insert(x), f, 4, padding=2)
 
 
 class FC(nn.Module):
@@ -85,7 +95,9 @@ class SynthesisLayer(nn.Module):
         d = ((s * s) @ self.weight.square().sum([2, 3]).t() + 1e-8).rsqrt()  # [B, Co]
         x = x * s[:, :, None, None]
         if self.up:
-            x = depthwise(F.conv_transpose2d(x, self.weight.transpose(0, 1), stride=2), self.resample_filter, 4, padding=1)
+            # conv_transpose2d(x, Wᵀ, stride=2) as zero insertion + conv with the flipped kernel.
+            x = F.conv2d(zero_insert(x), self.weight.flip([2, 3]), padding=2)  # [B, Co, 2H+1, 2W+1]
+            x = depthwise(x, self.resample_filter, 4, padding=1)  # [B, Co, 2H, 2W]
         else:
             x = F.conv2d(x, self.weight, padding=1)
         x = x * d[:, :, None, None]

@@ -55,7 +55,11 @@ def main():
     p.add_argument("--lr", type=float, default=0.0025)
     p.add_argument("--snap-kimg", type=float, default=20)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--ema-kimg", type=float, default=5)
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
     a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.manual_seed(a.seed)
     data = torch.from_numpy(np.load(a.data, mmap_mode="r")[:].astype(np.float32))
@@ -80,8 +84,7 @@ def main():
     with open(os.path.join(a.run, "config.json"), "w") as f:
         json.dump({**cfg, "args": vars(a)}, f, indent=2)
     fixed_z = torch.randn(32, a.z_dim, device=device, generator=torch.Generator(device).manual_seed(123))
-    ema_beta = 0.5 ** (a.batch / (10 * 1000))
-    t0, last_snap = time.time(), seen
+    t0, seen0, last_snap = time.time(), seen, seen
     num_ws = G.synthesis.num_ws
 
     def fake(batch):
@@ -109,6 +112,8 @@ def main():
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
+        # G EMA with half-life ema_kimg, ramped up over the first images (ema_rampup 0.05).
+        ema_beta = 0.5 ** (a.batch / max(min(a.ema_kimg * 1000, seen * 0.05), 1e-8))
         with torch.no_grad():
             for pe, p_ in zip(G_ema.parameters(), G.parameters()):
                 pe.copy_(p_.lerp(pe, ema_beta))
@@ -117,7 +122,7 @@ def main():
         step += 1
         seen += a.batch
         if step % 20 == 0:
-            print(f"kimg {seen / 1000:8.2f}  img/s {seen / (time.time() - t0 + 1e-9):6.1f}  loss_d {loss_d.item():.3f}  loss_g {loss_g.item():.3f}", flush=True)
+            print(f"kimg {seen / 1000:8.2f}  img/s {(seen - seen0) / (time.time() - t0 + 1e-9):6.1f}  min {(time.time() - t0) / 60:6.1f}  loss_d {loss_d.item():.3f}  loss_g {loss_g.item():.3f}", flush=True)
         if seen - last_snap >= a.snap_kimg * 1000 or seen >= a.kimg * 1000:
             last_snap = seen
             with torch.no_grad():
