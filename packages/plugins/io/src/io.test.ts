@@ -58,7 +58,7 @@ describe('@stylegraph/plugin-io', () => {
     // Run the nodes' functions directly on real tensors (3 images of 1×2×2).
     const img = tensor('float32', [3, 1, 2, 2], Float32Array.from({ length: 12 }, (_, i) => i / 12));
     const node = (type: string) => ioPlugin.nodes.find((n) => n.type === type)!;
-    const out = (await node('io/ImageGrid').run({ inputs: { image: img } as never, params: { cols: 2, padding: 1 } as never, ctx: {} as never })) as { image: { dims: number[]; data: Float32Array } };
+    const out = (await node('io/ImageGrid').run({ inputs: { image: img } as never, params: { cols: 2, padding: 1, labels: [], labelScale: 1 } as never, ctx: {} as never })) as { image: { dims: number[]; data: Float32Array } };
     expect(out.image.dims).toEqual([1, 1, 5, 5]);
     expect(out.image.data[0]).toBe(0);
     expect(out.image.data[3]).toBe(Math.fround(4 / 12)); // image 1 starts at column 3

@@ -5,7 +5,7 @@
 import { PLUGIN_API_VERSION, definePlugin } from '@stylegraph/core';
 import { LoadGenerator } from './nodes/load-generator.js';
 import { Mapping } from './nodes/mapping.js';
-import { Noise } from './nodes/noise.js';
+import { Noise, noiseLayerSet } from './nodes/noise.js';
 import { SeedLatents } from './nodes/seed-latents.js';
 import { StyleMix, mixLayers } from './nodes/style-mix.js';
 import { Synthesis } from './nodes/synthesis.js';
@@ -14,8 +14,11 @@ import { Interpolate, InterpolateZ } from './nodes/interpolate.js';
 import { LatentEdit } from './nodes/latent-edit.js';
 import { MeanW } from './nodes/mean-w.js';
 import { LoadW } from './nodes/load-w.js';
+import { TruncationSweep, psiValues } from './nodes/truncation-sweep.js';
+import { RepeatW } from './nodes/repeat.js';
 
-export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, mixLayers };
+export { noiseLayerSet };
+export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, TruncationSweep, RepeatW, mixLayers, psiValues };
 export { generatorValue, type StyleGANGenerator } from './generator-value.js';
 export type { NoiseSpec } from './nodes/noise.js';
 
@@ -24,7 +27,7 @@ export const styleganPlugin = definePlugin({
   version: '0.1.0',
   apiVersion: PLUGIN_API_VERSION,
   description: 'Load generators, NumPy-exact seed latents, mapping, truncation, style mixing, noise and synthesis.',
-  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW],
+  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, TruncationSweep, RepeatW],
 });
 
 export default styleganPlugin;

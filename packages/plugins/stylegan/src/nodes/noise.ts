@@ -10,6 +10,25 @@ export interface NoiseSpec {
   readonly scale: readonly number[];
 }
 
+/** Conv-layer indices selected by "0-3,7" or the presets coarse (≤ 8 px), middle (16–32 px), fine (≥ 64 px). */
+export function noiseLayerSet(spec: string, layerRes: readonly number[]): Set<number> {
+  const presets: Record<string, (res: number) => boolean> = { coarse: (r) => r <= 8, middle: (r) => r >= 16 && r <= 32, fine: (r) => r >= 64 };
+  const out = new Set<number>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const preset = presets[part];
+    if (preset) {
+      layerRes.forEach((r, i) => preset(r) && out.add(i));
+      continue;
+    }
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m || Number(m[2] ?? m[1]) < Number(m[1])) throw new NodeError('LAYERS_INVALID', `"${part}" is not a layer range (use e.g. "0-3", "coarse", "middle", "fine")`);
+    const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
+    if (b >= layerRes.length) throw new NodeError('LAYERS_OUT_OF_RANGE', `noise layers ${part} go beyond this generator’s ${layerRes.length} conv layers (0…${layerRes.length - 1})`);
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return out;
+}
+
 export const Noise = defineNode({
   type: 'stylegan/Noise',
   version: 1,
@@ -23,13 +42,20 @@ export const Noise = defineNode({
     seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seed of random maps.'),
     strength: z.number().min(0).max(100).default(1).describe('Multiplier on every layer’s learned noise strength.'),
     layerStrength: z.array(z.number().min(0).max(100)).optional().describe('Per conv layer multipliers (b4.conv1, b8.conv0, b8.conv1, …).'),
+    layers: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('Conv layers that get noise, the others none: indices like "0-3" (0 = b4.conv1, 1 = b8.conv0, …) or coarse (4–8 px) / middle (16–32 px) / fine (64 px and up); null = all.'),
   }),
   purity: 'seeded',
   run: ({ inputs, params }) => {
     const layers = noiseLayers((inputs.generator as StyleGANGenerator).model.config.generator);
     const per = params.layerStrength ?? layers.map(() => 1);
     if (per.length !== layers.length) throw new NodeError('LAYERS_INVALID', `layerStrength needs ${layers.length} values (one per conv layer), got ${per.length}`);
-    const noise: NoiseSpec = { mode: params.mode, seed: params.seed, scale: per.map((s) => s * params.strength) };
+    const on = params.layers === null ? null : noiseLayerSet(params.layers, layers.map((l) => l.res));
+    const noise: NoiseSpec = { mode: params.mode, seed: params.seed, scale: per.map((s, i) => (on && !on.has(i) ? 0 : s * params.strength)) };
     return { noise };
   },
 });

@@ -1,7 +1,8 @@
 /**
  * `stylegan/StyleMix`: the style-mixing grid of NVIDIA's style_mixing.py — for every row
  * latent and every column latent, the row's W+ with the chosen layers taken from the column.
- * Output batch is rows × cols, row-major.
+ * Output batch is rows × cols, row-major. In `pairs` mode row i mixes with column i (or with
+ * the one column), so several sources chain: mix(a, b, coarse) → mix(·, c, fine).
  */
 import { NodeError, defineNode, tensor, z } from '@stylegraph/core';
 
@@ -33,21 +34,27 @@ export const StyleMix = defineNode({
   outputs: { w: { type: 'WPlus', shape: ['B', 'numWs', 'wDim'] } },
   params: z.object({
     layers: z.string().min(1).default('0-6').describe('Layers taken from the column: ranges like "0-6", or coarse / middle / fine.'),
+    mode: z.enum(['grid', 'pairs']).default('grid').describe('grid: every row with every column (rows × cols); pairs: row i with column i, or every row with a single column.'),
   }),
   purity: 'pure',
   run: ({ inputs, params }) => {
     const [R, numWs, wDim] = inputs.rows.dims as [number, number, number];
     const K = inputs.cols.dims[0]!;
     const take = new Set(mixLayers(params.layers, numWs));
-    const out = new Float32Array(R * K * numWs * wDim);
+    if (params.mode === 'pairs' && K !== R && K !== 1) throw new NodeError('BATCH_MISMATCH', `pairs mode needs as many columns as rows (or one column): ${R} rows, ${K} columns`);
+    // [r, k] pairs in output order.
+    const pairs: Array<[number, number]> = [];
     for (let r = 0; r < R; r++) {
-      for (let k = 0; k < K; k++) {
-        for (let l = 0; l < numWs; l++) {
-          const src = take.has(l) ? inputs.cols.data.subarray((k * numWs + l) * wDim, (k * numWs + l + 1) * wDim) : inputs.rows.data.subarray((r * numWs + l) * wDim, (r * numWs + l + 1) * wDim);
-          out.set(src, ((r * K + k) * numWs + l) * wDim);
-        }
-      }
+      if (params.mode === 'pairs') pairs.push([r, K === 1 ? 0 : r]);
+      else for (let k = 0; k < K; k++) pairs.push([r, k]);
     }
-    return { w: tensor('float32', [R * K, numWs, wDim], out) };
+    const out = new Float32Array(pairs.length * numWs * wDim);
+    pairs.forEach(([r, k], b) => {
+      for (let l = 0; l < numWs; l++) {
+        const src = take.has(l) ? inputs.cols.data.subarray((k * numWs + l) * wDim, (k * numWs + l + 1) * wDim) : inputs.rows.data.subarray((r * numWs + l) * wDim, (r * numWs + l + 1) * wDim);
+        out.set(src, (b * numWs + l) * wDim);
+      }
+    });
+    return { w: tensor('float32', [pairs.length, numWs, wDim], out) };
   },
 });
