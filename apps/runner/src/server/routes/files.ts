@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { graphFromPng } from '../../graph-file.js';
 import { procedure, router } from '../trpc.js';
 import { WorkspaceError } from '../workspace.js';
+import { guessBase } from './png-base.js';
 
 const GRAPH_FILE = /\.graph\.json$/;
 const path = z.string().min(1).max(1000);
@@ -31,13 +32,14 @@ export const fileRoutes = router({
     );
   }),
 
-  /** A graph file's document; for a PNG written by io/SaveImage, the graph embedded in it. */
+  /** A graph file's document and the folder its paths resolve against; for a PNG written by io/SaveImage, the graph embedded in it. */
   open: procedure.input(z.object({ path })).query(async ({ ctx, input }) => {
     const bytes = await ctx.workspace.readFile(input.path);
     const text = /\.png$/i.test(input.path) ? graphFromPng(bytes, input.path) : new TextDecoder().decode(bytes);
     const parsed = parseJson(text);
     if (parsed.value === undefined) throw new TRPCError({ code: 'BAD_REQUEST', message: `${input.path}: not valid JSON` });
-    return { path: input.path, graph: parsed.value };
+    const base = /\.png$/i.test(input.path) ? await guessBase(ctx.workspace, parsed.value) : input.path.includes('/') ? input.path.slice(0, input.path.lastIndexOf('/')) : '.';
+    return { path: input.path, graph: parsed.value, base };
   }),
 
   /** Saves a graph as `*.graph.json`, in exactly the bytes `serializeGraph` (and so the runner) writes. */

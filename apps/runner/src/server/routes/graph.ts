@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { graphFromPng } from '../../graph-file.js';
 import { loadRegistry } from '../../host/plugins.js';
 import { procedure, router, type ServerContext } from '../trpc.js';
+import { guessBase } from './png-base.js';
 
 /** A graph as a client sends it: checked by `checkGraph`, not here, so every problem becomes a diagnostic. */
 export const graphInput = z.unknown().refine((v) => v !== undefined, 'a graph is required');
@@ -32,8 +33,8 @@ export const graphRoutes = router({
   }),
 
   /** The graph embedded in a PNG written by io/SaveImage (base64 of the file). */
-  fromPng: procedure.input(z.object({ name: z.string().max(300).default('image.png'), base64: z.string().max(30_000_000) })).mutation(({ input }) => {
-    const text = graphFromPng(new Uint8Array(Buffer.from(input.base64, 'base64')), input.name);
-    return { graph: JSON.parse(text) as unknown };
+  fromPng: procedure.input(z.object({ name: z.string().max(300).default('image.png'), base64: z.string().max(30_000_000) })).mutation(async ({ ctx, input }) => {
+    const graph = JSON.parse(graphFromPng(new Uint8Array(Buffer.from(input.base64, 'base64')), input.name)) as unknown;
+    return { graph, base: await guessBase(ctx.workspace, graph) };
   }),
 });
