@@ -120,7 +120,7 @@ export function ParamField({ nodeId, name, schema, value, required, suggestions,
         <div className="row">
           <Draft value={shown === undefined ? '' : String(shown)} testId={testId} onCommit={(t) => /^\d+$/.test(t.trim()) && onChange(Number(t.trim()))} />
           <button type="button" title="random seed" data-testid={`randomize-${nodeId}-${name}`} onClick={() => onChange(randomSeed())}>
-            🎲
+            random
           </button>
         </div>
       );
@@ -130,7 +130,7 @@ export function ParamField({ nodeId, name, schema, value, required, suggestions,
         <div className="row">
           <Draft value={typeof shown === 'string' ? shown : ''} testId={testId} onCommit={(t) => onChange(t.trim())} />
           <button type="button" title="random seeds (same count)" data-testid={`randomize-${nodeId}-${name}`} onClick={() => onChange(randomizeSeeds(typeof shown === 'string' ? shown : '0'))}>
-            🎲
+            random
           </button>
         </div>
       );

@@ -64,7 +64,7 @@ export function Toolbar(p: Props) {
       ) : (
         <button type="button" className="run" data-testid="run" onClick={p.onRun} title="Ctrl+Enter">▶ Run</button>
       )}
-      <span className={`run-phase phase-${p.run.phase}`} data-testid="run-phase">{p.run.phase === 'idle' ? '' : p.run.phase}</span>
+      <span className={`run-phase phase-${p.run.phase}`} data-testid="run-phase" data-run-id={p.run.runId ?? ''}>{p.run.phase === 'idle' ? '' : p.run.phase}</span>
       <span className="file" data-testid="file-path">
         {p.title} {p.path ? `— ${p.path}` : '(unsaved)'}
         {p.dirty ? ' •' : ''}
