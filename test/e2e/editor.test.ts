@@ -31,7 +31,7 @@ const GRAPH = {
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../../apps/editor/screenshots/', import.meta.url)) : join(repoRoot, 'out/e2e/screenshots/');
 const bin = join(repoRoot, 'apps/runner/bin/stylegraph.js');
 
-async function runAndWait(page: Page): Promise<void> {
+async function runAndWait(page: Page, want = 'ok'): Promise<void> {
   const phase = page.getByTestId('run-phase');
   const before = await phase.getAttribute('data-run-id');
   await page.getByTestId('run').click();
@@ -43,7 +43,7 @@ async function runAndWait(page: Page): Promise<void> {
     before,
     { timeout: 90_000 },
   );
-  expect(await phase.textContent(), await page.getByTestId('run-message').textContent() ?? '').toBe('ok');
+  expect(await phase.textContent(), await page.getByTestId('run-message').textContent() ?? '').toBe(want);
 }
 
 const previewSrc = (page: Page) => page.getByTestId(`preview-${GRAPH.preview}`).first().getAttribute('src');
@@ -131,7 +131,6 @@ describe('editor (Chromium + stylegraph serve)', () => {
   });
 
   it('saves the edited graph, and the runner makes the same image from the saved file', async () => {
-    await page.getByTestId('toast').waitFor({ state: 'detached', timeout: 15_000 });
     await page.getByTestId('save').click();
     await page.getByText(`saved ${GRAPH.savedAs}`).waitFor();
     const text = await readFile(join(repoRoot, GRAPH.savedAs), 'utf8');
@@ -151,6 +150,28 @@ describe('editor (Chromium + stylegraph serve)', () => {
     } finally {
       await rm(outDir, { recursive: true, force: true });
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('adds a node by typing on the canvas, shows its run error on it, and deletes it', async () => {
+    await page.getByTestId('canvas').locator('.react-flow__pane').click({ position: { x: 300, y: 500 } });
+    await page.keyboard.type('Load im');
+    await page.getByTestId('quick-add').waitFor();
+    await page.keyboard.press('Enter');
+    const node = page.getByTestId('node-loadImage');
+    await node.waitFor();
+    const path = page.getByTestId('param-loadImage-path');
+    await path.fill('no-such-picture.png');
+    await path.press('Enter');
+    await runAndWait(page, 'failed');
+    expect(await page.getByTestId('error-loadImage').textContent()).toMatch(/FILE_READ: cannot read no-such-picture\.png/);
+    expect(await node.getAttribute('data-run-status')).toBe('failed');
+    // Numbers a run produced show on their nodes.
+    expect(await page.getByTestId(`values-${GRAPH.unchanged}`).textContent()).toMatch(/value \d\.\d+/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'node-error.png') });
+    await node.locator('.sg-node-head').click();
+    await page.keyboard.press('Delete');
+    await node.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   });
 });

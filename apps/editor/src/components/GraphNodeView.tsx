@@ -13,6 +13,7 @@ export interface GraphNodeData extends Record<string, unknown> {
   readonly diagnostics: readonly Diagnostic[];
   readonly run?: NodeRunState;
   readonly previews?: readonly Preview[];
+  readonly values?: Readonly<Record<string, unknown>>;
 }
 
 export type GraphFlowNode = Node<GraphNodeData, 'graph'>;
@@ -33,8 +34,34 @@ function Port({ name, kind, display, side, optional }: { name: string; kind: str
   );
 }
 
+/** `0.99812…` → `0.9981`; reports as `key = value` lines; tensors as dtype and shape. */
+function brief(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(5);
+  if (v && typeof v === 'object' && 'tensor' in v) {
+    const t = (v as { tensor: { dtype: string; dims: number[] } }).tensor;
+    return `${t.dtype} [${t.dims.join(', ')}]`;
+  }
+  if (v && typeof v === 'object' && 'generator' in v) return 'generator';
+  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).map(([k, x]) => `${k} = ${brief(x)}`).join(', ');
+  return JSON.stringify(v);
+}
+
+function OutputValues({ values, id }: { values: Readonly<Record<string, unknown>>; id: string }) {
+  const shown = Object.entries(values).filter(([, v]) => !(v && typeof v === 'object' && ('tensor' in v || 'generator' in v)));
+  if (!shown.length) return null;
+  return (
+    <div className="values" data-testid={`values-${id}`}>
+      {shown.map(([port, v]) => (
+        <div key={port}>
+          <span className="port-name">{port}</span> {brief(v)}
+        </div>
+      ))}
+    </div>
+  );
+}
+
 function GraphNodeViewImpl({ data, selected }: NodeProps<GraphFlowNode>) {
-  const { id, node, info, diagnostics, run, previews } = data;
+  const { id, node, info, diagnostics, run, previews, values } = data;
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const status = run?.status;
   const cls = ['sg-node', selected && 'selected', errors.length && 'has-error', status && `run-${status}`].filter(Boolean).join(' ');
@@ -60,6 +87,7 @@ function GraphNodeViewImpl({ data, selected }: NodeProps<GraphFlowNode>) {
       {previews?.map((p) => (
         <img key={p.port} className="preview" data-testid={`preview-${id}`} src={p.png} alt={`${id}.${p.port} [${p.dims.join(', ')}]`} title={`${p.port} [${p.dims.join(', ')}]`} />
       ))}
+      {values && <OutputValues values={values} id={id} />}
       {status && status !== 'running' && (
         <div className={`run-status status-${status}`}>
           {status}

@@ -32,6 +32,7 @@ export function flowNodes(
         diagnostics: diagnostics.filter((d) => d.node === id),
         ...(run.nodes[id] && { run: run.nodes[id] }),
         ...(run.previews[id] && { previews: run.previews[id] }),
+        ...(run.values[id] && { values: run.values[id] }),
       },
     };
   });

@@ -20,13 +20,15 @@ export interface RunState {
   readonly runId?: string;
   readonly nodes: Readonly<Record<string, NodeRunState>>;
   readonly previews: Readonly<Record<string, readonly Preview[]>>;
+  /** Output values in brief, by node and port. */
+  readonly values: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly message?: string;
   readonly written: readonly string[];
   readonly log: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const initial: RunState = { phase: 'idle', nodes: {}, previews: {}, written: [], log: [], diagnostics: [] };
+const initial: RunState = { phase: 'idle', nodes: {}, previews: {}, values: {}, written: [], log: [], diagnostics: [] };
 
 function reduce(s: RunState, e: ServerRunEvent): RunState {
   const node = (id: string, n: NodeRunState) => ({ ...s, nodes: { ...s.nodes, [id]: n } });
@@ -43,6 +45,8 @@ function reduce(s: RunState, e: ServerRunEvent): RunState {
       return node(e.node, { status: 'skipped', error: e.reason });
     case 'log':
       return { ...s, log: [...s.log, `${e.node ? `${e.node}: ` : ''}${e.message}`].slice(-200) };
+    case 'values':
+      return { ...s, values: { ...s.values, [e.node]: e.values } };
     case 'preview':
       return { ...s, previews: { ...s.previews, [e.node]: e.previews } };
     case 'finished': {
@@ -61,7 +65,7 @@ export function useRun() {
 
   const start = useCallback(async (graph: GraphDocument, path: string | undefined, backend: 'auto' | 'cpu' | 'webgpu') => {
     sub.current?.unsubscribe();
-    setState((s) => ({ ...initial, previews: s.previews, phase: 'starting' }));
+    setState((s) => ({ ...initial, previews: s.previews, values: s.values, phase: 'starting' }));
     try {
       const r = await api.run.start.mutate({ graph, ...(path && { path }), backend });
       if (!r.ok) {

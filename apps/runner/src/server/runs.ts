@@ -13,6 +13,8 @@ import type { RunFiles } from './run-files.js';
 export type ServerRunEvent =
   | RunEvent
   | { readonly type: 'preview'; readonly node: string; readonly previews: readonly Preview[] }
+  /** A node's output values in brief: scalars and reports as they are, tensors as dtype and shape. */
+  | { readonly type: 'values'; readonly node: string; readonly values: Readonly<Record<string, unknown>> }
   | {
       readonly type: 'finished';
       readonly status: RunStatus;
@@ -65,6 +67,7 @@ export class RunManager {
         signal: record.controller.signal,
         onEvent: push,
         onOutputs: (node, outputs) => {
+          push({ type: 'values', node, values: summarizeValue(outputs) as Record<string, unknown> });
           previews.push(
             previewsOf(outputs).then(
               (p) => void (p.length && push({ type: 'preview', node, previews: p })),
