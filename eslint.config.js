@@ -9,7 +9,7 @@ const noReachingUp = (forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'out/**', 'apps/editor/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -31,6 +31,25 @@ export default tseslint.config(
       ['node:*', 'fs', 'path', 'os', 'child_process', 'onnxruntime-*', 'react', 'react-*', '@trpc/*', '@stylegraph/*'],
       'packages/core runs in browsers and is the bottom layer: no Node built-ins, onnxruntime, React, tRPC or other stylegraph packages.',
     ),
+  },
+  {
+    // The editor runs in browsers: core, ops-gpu's web backends and the server's API types only.
+    files: ['apps/editor/**/*.ts', 'apps/editor/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'onnxruntime-node', '@stylegraph/plugin-*', '**/runner/src/**', '**/core/src/**'], message: 'The editor runs in browsers: no Node-only code; plugins run on the server.' },
+            { group: ['@stylegraph/runner'], allowTypeImports: true, message: 'The editor may import only types (the API) from the runner.' },
+            { group: ['@stylegraph/ops-gpu', '@stylegraph/ops-gpu/node'], message: 'The editor may use @stylegraph/ops-gpu/web only.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['packages/ops-gpu/src/**/*.ts'],

@@ -9,9 +9,11 @@ import { checkCommand } from './commands/check.js';
 import { nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
 import { modelImportCommand } from './commands/model-import.js';
+import { serveCommand } from './commands/serve.js';
+import { BACKENDS } from './host/backend-names.js';
 
 export const VERSION = '0.1.0';
-export const BACKENDS = ['auto', 'cpu', 'webgpu', 'cuda', 'tensorrt'] as const;
+export { BACKENDS };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -65,6 +67,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .action(async (o: { json?: boolean; plugin: string[] }) => {
       code = await nodesCommand(o, io);
+    });
+
+  program
+    .command('serve')
+    .description('serve the editor and its API for a workspace folder (until interrupted)')
+    .option('--port <n>', 'port (0: any free one)', '5178')
+    .option('--host <address>', 'address to bind; anything but loopback requires a token', '127.0.0.1')
+    .option('--workspace <dir>', 'folder whose graphs the editor may open and save (default: the current folder)')
+    .option('--token <token>', 'token clients must present (default: random when not on loopback)')
+    .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
+    .action(async (o: { port: string; host: string; workspace?: string; token?: string; plugin: string[] }) => {
+      code = await serveCommand(o, io);
     });
 
   const model = program.command('model').description('work with model files');

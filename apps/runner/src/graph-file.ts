@@ -5,7 +5,7 @@ import { PNG_GRAPH_KEY, PngError, readPngText } from '@stylegraph/plugin-io';
 
 export class UsageError extends Error {}
 
-function graphFromPng(bytes: Uint8Array, path: string): string {
+export function graphFromPng(bytes: Uint8Array, path: string): string {
   let text: string | undefined;
   try {
     text = readPngText(bytes, path).get(PNG_GRAPH_KEY);

@@ -3,3 +3,7 @@ export { main, VERSION, BACKENDS, type CliIo } from './cli.js';
 export { NodeFiles, type NodeFileOptions } from './host/node-files.js';
 export { loadRegistry, importPlugin, BUILTIN_PLUGINS } from './host/plugins.js';
 export { junitXml } from './report/junit.js';
+export { startServer, type ServeOptions, type RunningServer } from './server/http-server.js';
+export type { AppRouter } from './server/router.js';
+export type { ServerRunEvent } from './server/runs.js';
+export type { Preview } from './server/previews.js';

@@ -71,6 +71,22 @@ describe('execute', () => {
     expect(runs.get('write')).toBe(3);
   });
 
+  it('hands each node\'s outputs to onOutputs, whether run or cached', async () => {
+    const cache = new MemoryCache();
+    const mem = memoryFiles();
+    const seen = () => {
+      const got = new Map<string, unknown>();
+      return { got, onOutputs: (node: string, out: Readonly<Record<string, unknown>>) => got.set(node, out.out) };
+    };
+    const first = seen();
+    await execute(checked(diamond(1, 2, 10)), { files: mem.access, cache, onOutputs: first.onOutputs });
+    expect(Object.fromEntries(first.got)).toMatchObject({ x: 1, y: 2, k: 10, sum: 3, total: 13 });
+    const second = seen();
+    await execute(checked(diamond(1, 2, 10)), { files: mem.access, cache, onOutputs: second.onOutputs });
+    expect(second.got.get('sum')).toBe(3);
+    expect(second.got.get('total')).toBe(13);
+  });
+
   it('gives equal derivation keys to equal computations and different ones otherwise', async () => {
     const mem = memoryFiles();
     const a = await execute(checked(diamond(1, 2, 10)), { files: mem.access });

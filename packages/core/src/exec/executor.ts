@@ -24,6 +24,8 @@ export interface ExecuteOptions {
   readonly concurrency?: number;
   readonly cache?: OutputCache;
   readonly onEvent?: (e: RunEvent) => void;
+  /** Called with each node's output values as soon as it is done (run or taken from the cache). */
+  readonly onOutputs?: (node: string, outputs: Readonly<Record<string, unknown>>) => void;
 }
 
 /** The nodes the targets need, in topological order. */
@@ -91,6 +93,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       if (fresh.every(Boolean)) {
         values.set(id, hit.outputs as Record<string, unknown>);
         keys.set(id, hit.key);
+        opts.onOutputs?.(id, hit.outputs);
         settle(id, { status: 'cached', ms: 0, key: hit.key });
         return;
       }
@@ -113,6 +116,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       values.set(id, out);
       keys.set(id, key);
       if (cacheable) opts.cache!.set(preKey, { files: reads, key, outputs: out });
+      opts.onOutputs?.(id, out);
       settle(id, { status: 'done', ms, key });
     } catch (e) {
       const ms = performance.now() - start;

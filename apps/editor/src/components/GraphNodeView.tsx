@@ -1,0 +1,84 @@
+/** One node on the canvas: title, typed handles, diagnostics, run status, previews and errors. */
+import { memo } from 'react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import type { GraphNode } from '@stylegraph/core';
+import type { Diagnostic, NodeTypeInfo, Preview } from '../api';
+import { portColor } from '../graph/ports';
+import type { NodeRunState } from '../run/useRun';
+
+export interface GraphNodeData extends Record<string, unknown> {
+  readonly id: string;
+  readonly node: GraphNode;
+  readonly info?: NodeTypeInfo;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly run?: NodeRunState;
+  readonly previews?: readonly Preview[];
+}
+
+export type GraphFlowNode = Node<GraphNodeData, 'graph'>;
+
+function Port({ name, kind, display, side, optional }: { name: string; kind: string; display: string; side: 'in' | 'out'; optional?: boolean }) {
+  return (
+    <div className={`port port-${side}`} title={`${name}: ${display}${optional ? ' (optional)' : ''}`}>
+      <Handle
+        type={side === 'in' ? 'target' : 'source'}
+        position={side === 'in' ? Position.Left : Position.Right}
+        id={name}
+        className="handle"
+        style={{ background: portColor(kind) }}
+      />
+      <span className="port-name">{name}</span>
+      <span className="port-type">{kind}</span>
+    </div>
+  );
+}
+
+function GraphNodeViewImpl({ data, selected }: NodeProps<GraphFlowNode>) {
+  const { id, node, info, diagnostics, run, previews } = data;
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const status = run?.status;
+  const cls = ['sg-node', selected && 'selected', errors.length && 'has-error', status && `run-${status}`].filter(Boolean).join(' ');
+  return (
+    <div className={cls} data-testid={`node-${id}`} data-run-status={status ?? ''}>
+      <div className="sg-node-head">
+        <span className="sg-node-title">{node.title ?? info?.title ?? node.type}</span>
+        <span className="sg-node-id">{id}</span>
+      </div>
+      {status === 'running' && <div className="progress" style={{ width: `${Math.round((run?.fraction ?? 0) * 100)}%` }} />}
+      <div className="ports">
+        <div className="inputs">
+          {Object.entries(info?.inputs ?? {}).map(([name, p]) => (
+            <Port key={name} name={name} kind={p.type} display={p.display} side="in" optional={p.optional ?? false} />
+          ))}
+        </div>
+        <div className="outputs">
+          {Object.entries(info?.outputs ?? {}).map(([name, p]) => (
+            <Port key={name} name={name} kind={p.type} display={p.display} side="out" />
+          ))}
+        </div>
+      </div>
+      {previews?.map((p) => (
+        <img key={p.port} className="preview" data-testid={`preview-${id}`} src={p.png} alt={`${id}.${p.port} [${p.dims.join(', ')}]`} title={`${p.port} [${p.dims.join(', ')}]`} />
+      ))}
+      {status && status !== 'running' && (
+        <div className={`run-status status-${status}`}>
+          {status}
+          {run?.ms !== undefined && status === 'done' ? ` · ${run.ms < 1000 ? `${Math.round(run.ms)} ms` : `${(run.ms / 1000).toFixed(1)} s`}` : ''}
+        </div>
+      )}
+      {run?.error && (
+        <div className="node-error" data-testid={`error-${id}`}>
+          {run.error}
+        </div>
+      )}
+      {errors.map((d, i) => (
+        <div key={i} className="diagnostic" data-testid={`diagnostic-${id}`}>
+          {d.code}
+          {d.port ? ` (${d.port})` : d.param ? ` (${d.param})` : ''}: {d.message}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export const GraphNodeView = memo(GraphNodeViewImpl);

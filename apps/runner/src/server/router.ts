@@ -1,0 +1,13 @@
+/** The server's tRPC API. The editor imports its type (`AppRouter`) for a typed client. */
+import { router } from './trpc.js';
+import { graphRoutes } from './routes/graph.js';
+import { fileRoutes } from './routes/files.js';
+import { runRoutes } from './routes/run.js';
+
+export const appRouter = router({
+  graph: graphRoutes,
+  files: fileRoutes,
+  run: runRoutes,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,52 @@
+/** Running graphs: start (validated first), stream events, cancel, read the result. */
+import { basename, dirname, join } from 'node:path';
+import { checkGraph, z } from '@stylegraph/core';
+import { TRPCError, tracked } from '@trpc/server';
+import { BACKENDS } from '../../host/backend-names.js';
+import { graphName } from '../../commands/run.js';
+import { RunFiles } from '../run-files.js';
+import { procedure, router } from '../trpc.js';
+import { graphInput, registryFor } from './graph.js';
+
+/** Runs allowed at the same time per server. */
+export const MAX_ACTIVE_RUNS = 2;
+
+export const runRoutes = router({
+  /**
+   * Validates and starts a run. Relative paths in the graph resolve against the folder of
+   * `path` (the file it was opened from), or the workspace. Outputs go to `out/<graph name>/`.
+   */
+  start: procedure
+    .input(z.object({ graph: graphInput, path: z.string().max(1000).optional(), backend: z.enum(BACKENDS).default('auto') }))
+    .mutation(async ({ ctx, input }) => {
+      const file = input.path ? await ctx.workspace.resolve(input.path) : undefined;
+      const readRoot = file ? dirname(file) : ctx.workspace.root;
+      const check = checkGraph(input.graph, await registryFor(ctx, input.graph, readRoot));
+      if (!check.graph) return { ok: false as const, diagnostics: check.diagnostics };
+      if (ctx.runs.active >= MAX_ACTIVE_RUNS) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `${MAX_ACTIVE_RUNS} runs are already running; cancel one first` });
+      const name = file ? graphName(basename(file)) : 'untitled';
+      const outDir = await ctx.workspace.resolve(join('out', name));
+      // Loaded on demand, so a server that only edits never starts onnxruntime.
+      const { cliBackend } = await import('../../host/backend.js');
+      const backend = await cliBackend(input.backend);
+      const files = new RunFiles(ctx.workspace, readRoot, outDir);
+      const record = ctx.runs.start(check.graph, { files, backend, diagnostics: check.diagnostics });
+      return { ok: true as const, runId: record.id, diagnostics: check.diagnostics };
+    }),
+
+  /** A run's events from the start (or after `lastEventId` on reconnect), until it finishes. */
+  events: procedure.input(z.object({ runId: z.string().uuid(), lastEventId: z.string().regex(/^\d+$/).nullish() })).subscription(async function* ({ ctx, input, signal }) {
+    if (!ctx.runs.get(input.runId)) throw new TRPCError({ code: 'NOT_FOUND', message: `no run ${input.runId}` });
+    const from = input.lastEventId == null ? 0 : Number(input.lastEventId) + 1;
+    for await (const [i, e] of ctx.runs.events(input.runId, from, signal)) yield tracked(String(i), e);
+  }),
+
+  cancel: procedure.input(z.object({ runId: z.string().uuid() })).mutation(({ ctx, input }) => ({ cancelled: ctx.runs.cancel(input.runId) })),
+
+  /** The result of a finished run: status, per-node results, output summaries, files written. */
+  result: procedure.input(z.object({ runId: z.string().uuid() })).query(({ ctx, input }) => {
+    const r = ctx.runs.get(input.runId);
+    if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: `no run ${input.runId}` });
+    return { done: r.done, ...r.result };
+  }),
+});

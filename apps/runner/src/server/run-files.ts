@@ -1,0 +1,52 @@
+/**
+ * File access for runs started by the server: like the CLI's, but every read must stay inside
+ * the workspace (a graph sent by a client may not read the rest of the machine).
+ */
+import { resolve } from 'node:path';
+import { NodeError, type FileAccess } from '@stylegraph/core';
+import { NodeFiles } from '../host/node-files.js';
+import { WorkspaceError, type Workspace } from './workspace.js';
+
+export class RunFiles implements FileAccess {
+  private readonly inner: NodeFiles;
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly readRoot: string,
+    outDir: string,
+  ) {
+    this.inner = new NodeFiles({ readRoot, outDir });
+  }
+
+  get written(): readonly string[] {
+    return this.inner.written;
+  }
+
+  private async check(path: string): Promise<void> {
+    try {
+      await this.workspace.resolve(this.workspace.relative(resolve(this.readRoot, path)));
+    } catch (e) {
+      if (e instanceof WorkspaceError) throw new NodeError('FILE_READ', `cannot read ${path}: outside the workspace`);
+      throw e;
+    }
+  }
+
+  async read(path: string): Promise<Uint8Array> {
+    await this.check(path);
+    return this.inner.read(path);
+  }
+
+  async exists(path: string): Promise<boolean> {
+    await this.check(path);
+    return this.inner.exists(path);
+  }
+
+  async hash(path: string): Promise<string> {
+    await this.check(path);
+    return this.inner.hash(path);
+  }
+
+  write(path: string, data: Uint8Array): Promise<string> {
+    return this.inner.write(path, data);
+  }
+}

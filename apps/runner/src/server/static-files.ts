@@ -1,0 +1,56 @@
+/** Serves the built editor: files from one folder, `index.html` for any other GET path. */
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, relative, isAbsolute } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+};
+
+async function fileAt(dir: string, urlPath: string): Promise<string | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const full = join(dir, normalize(decoded));
+  const rel = relative(dir, full);
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  const s = await stat(full).catch(() => undefined);
+  return s?.isFile() ? full : undefined;
+}
+
+export function staticHandler(dir: string | undefined) {
+  return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const index = dir && (await fileAt(dir, 'index.html'));
+    if (!dir || !index) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The editor is not built: run `npm run build` (or `npm run setup`) in the stylegraph repository.\n');
+      return;
+    }
+    const file = (await fileAt(dir, pathname)) ?? index;
+    const body = await readFile(file);
+    const immutable = file !== index && pathname.startsWith('/assets/');
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}

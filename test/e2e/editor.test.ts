@@ -1,0 +1,156 @@
+/**
+ * The editor end to end, in headless Chromium against `stylegraph serve`: open a graph, run
+ * it, change a seed and see the preview change (with unchanged nodes from the cache), have an
+ * invalid connection refused with the validator's reason, undo/redo, save, and check that the
+ * runner makes the same image from the saved file.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serializeGraph, type GraphDocument } from '@stylegraph/core';
+import { decodePng } from '@stylegraph/plugin-io';
+import { launch } from './browser.js';
+import { repoRoot, serve, type Served } from './serve.js';
+
+/** The graph the tests drive, and the nodes they touch. */
+const GRAPH = {
+  path: 'test/e2e/fixtures/faces-grid.graph.json',
+  open: 'open-test/e2e/fixtures/faces-grid.graph.json',
+  seeds: { node: 'faces', param: 'seeds' },
+  preview: 'grid',
+  image: 'grid.png',
+  unchanged: 'std',
+  badEdge: { from: ['z', 'tensor'], to: ['grid', 'image'] },
+  /** Saved at the same folder depth, so relative paths in it stay valid. */
+  savedAs: `out/e2e/editor-${process.pid}.graph.json`,
+};
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../../apps/editor/screenshots/', import.meta.url)) : join(repoRoot, 'out/e2e/screenshots/');
+const bin = join(repoRoot, 'apps/runner/bin/stylegraph.js');
+
+async function runAndWait(page: Page): Promise<void> {
+  const phase = page.getByTestId('run-phase');
+  const before = await phase.getAttribute('data-run-id');
+  await page.getByTestId('run').click();
+  await page.waitForFunction(
+    (prev) => {
+      const el = document.querySelector('[data-testid="run-phase"]');
+      return !!el && el.getAttribute('data-run-id') !== prev && ['ok', 'failed', 'cancelled', 'invalid', 'error'].includes(el.textContent ?? '');
+    },
+    before,
+    { timeout: 90_000 },
+  );
+  expect(await phase.textContent(), await page.getByTestId('run-message').textContent() ?? '').toBe('ok');
+}
+
+const previewSrc = (page: Page) => page.getByTestId(`preview-${GRAPH.preview}`).first().getAttribute('src');
+
+async function handleCenter(page: Page, node: string, handle: string, side: 'source' | 'target'): Promise<{ x: number; y: number }> {
+  const box = await page.locator(`.react-flow__handle.${side}[data-nodeid="${node}"][data-handleid="${handle}"]`).boundingBox();
+  if (!box) throw new Error(`handle ${node}.${handle} is not on screen`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+describe('editor (Chromium + stylegraph serve)', () => {
+  let server: Served;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  let seedsAfterEdit = '';
+
+  beforeAll(async () => {
+    browser = await launch();
+    server = await serve();
+    page = await browser.newPage({ viewport: { width: 1440, height: 880 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.goto(server.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await rm(join(repoRoot, GRAPH.savedAs), { force: true });
+    await rm(join(repoRoot, 'out', GRAPH.savedAs.split('/').pop()!.replace('.graph.json', '')), { recursive: true, force: true });
+  });
+
+  it('opens a graph from the workspace, saves it as a new file in the runner’s format, runs it with previews on the nodes', async () => {
+    await page.getByTestId('open').click();
+    await page.getByTestId(GRAPH.open).click();
+    await page.getByTestId(`node-${GRAPH.seeds.node}`).waitFor();
+    page.once('dialog', (d) => void d.accept(GRAPH.savedAs));
+    await page.getByTestId('save-as').click();
+    await page.getByText(`saved ${GRAPH.savedAs}`).waitFor();
+    const text = await readFile(join(repoRoot, GRAPH.savedAs), 'utf8');
+    expect(text).toBe(serializeGraph(JSON.parse(text) as GraphDocument));
+    expect(JSON.parse(text)).toEqual(JSON.parse(await readFile(join(repoRoot, GRAPH.path), 'utf8')));
+    await runAndWait(page);
+    expect(await previewSrc(page)).toMatch(/^data:image\/png;base64,/);
+  });
+
+  it('changes a seed, re-runs only what depends on it, and shows a new preview', async () => {
+    const before = await previewSrc(page);
+    await page.getByTestId(`node-${GRAPH.seeds.node}`).locator('.sg-node-head').click();
+    const input = page.getByTestId(`param-${GRAPH.seeds.node}-${GRAPH.seeds.param}`);
+    const oldSeeds = await input.inputValue();
+    await page.getByTestId(`randomize-${GRAPH.seeds.node}-${GRAPH.seeds.param}`).click();
+    const newSeeds = await input.inputValue();
+    expect(newSeeds).not.toBe(oldSeeds);
+    seedsAfterEdit = newSeeds;
+    await runAndWait(page);
+    expect(await previewSrc(page)).not.toBe(before);
+    expect(await page.getByTestId(`node-${GRAPH.unchanged}`).getAttribute('data-run-status')).toBe('cached');
+    await page.screenshot({ path: join(SCREENSHOTS, 'editor.png') });
+
+    // Undo and redo the seed change.
+    await page.getByTestId('canvas').locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await page.getByTestId(`node-${GRAPH.seeds.node}`).locator('.sg-node-head').click();
+    expect(await input.inputValue()).toBe(oldSeeds);
+    await page.getByTestId('redo').click();
+    expect(await input.inputValue()).toBe(newSeeds);
+  });
+
+  it('refuses an invalid connection and says why', async () => {
+    const edges = await page.locator('.react-flow__edge').count();
+    const from = await handleCenter(page, GRAPH.badEdge.from[0]!, GRAPH.badEdge.from[1]!, 'source');
+    const to = await handleCenter(page, GRAPH.badEdge.to[0]!, GRAPH.badEdge.to[1]!, 'target');
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+    await page.mouse.move(to.x, to.y, { steps: 5 });
+    await page.mouse.up();
+    const toast = page.getByTestId('toast').filter({ hasText: 'Cannot connect' });
+    await toast.waitFor();
+    const [f, t] = [GRAPH.badEdge.from.join('.'), GRAPH.badEdge.to.join('.')];
+    expect(await toast.textContent()).toMatch(new RegExp(`^Cannot connect ${f.replace('.', '\\.')} → ${t.replace('.', '\\.')}: .+`));
+    expect(await page.locator('.react-flow__edge').count()).toBe(edges);
+    await page.screenshot({ path: join(SCREENSHOTS, 'connection-refused.png') });
+  });
+
+  it('saves the edited graph, and the runner makes the same image from the saved file', async () => {
+    await page.getByTestId('toast').waitFor({ state: 'detached', timeout: 15_000 });
+    await page.getByTestId('save').click();
+    await page.getByText(`saved ${GRAPH.savedAs}`).waitFor();
+    const text = await readFile(join(repoRoot, GRAPH.savedAs), 'utf8');
+    expect(text).toBe(serializeGraph(JSON.parse(text) as GraphDocument));
+    expect((JSON.parse(text) as GraphDocument).nodes[GRAPH.seeds.node]!.params![GRAPH.seeds.param]).toBe(seedsAfterEdit);
+
+    const outDir = await mkdtemp(join(tmpdir(), 'sg-e2e-'));
+    try {
+      const r = spawnSync(process.execPath, [bin, 'run', GRAPH.savedAs, '--out', outDir, '--backend', 'cpu'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const fromCli = await decodePng(new Uint8Array(await readFile(join(outDir, GRAPH.image))));
+      // The server wrote the editor's run to out/<saved graph's name>/.
+      const name = GRAPH.savedAs.split('/').pop()!.replace('.graph.json', '');
+      const fromEditor = await decodePng(new Uint8Array(await readFile(join(repoRoot, 'out', name, GRAPH.image))));
+      expect([fromCli.width, fromCli.height]).toEqual([fromEditor.width, fromEditor.height]);
+      expect(Buffer.from(fromCli.rgba).equals(Buffer.from(fromEditor.rgba))).toBe(true);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+    expect(errors).toEqual([]);
+  });
+});
