@@ -80,6 +80,8 @@ describe('@stylegraph/plugin-stylegan', () => {
     expect(mixLayers('fine', 10)).toEqual([8, 9]);
     expect(mixLayers('0-2,5', 6)).toEqual([0, 1, 2, 5]);
     expect(() => mixLayers('0-9', 6)).toThrow(/beyond this generator’s 6 ws/);
+    expect(mixLayers('middle', 6)).toEqual([4, 5]);
+    expect(() => mixLayers('fine', 6)).toThrow(/6 ws have no fine layers/);
     const out = await run(
       pipeline({
         z2: { type: 'stylegan/SeedLatents', version: 1, params: { seeds: '1-3' } },

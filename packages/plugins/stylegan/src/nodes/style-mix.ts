@@ -13,7 +13,8 @@ export function mixLayers(spec: string, numWs: number): number[] {
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const preset = presets[part];
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    const [a, b] = preset ? [preset[0], preset[1] - 1] : m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
+    if (preset && preset[0] >= Math.min(preset[1], numWs)) throw new NodeError('LAYERS_OUT_OF_RANGE', `this generator’s ${numWs} ws have no ${part} layers (${part} starts at ws ${preset[0]})`);
+    const [a, b] = preset ? [preset[0], Math.min(preset[1], numWs) - 1] : m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
     if (!Number.isInteger(a) || b < a) throw new NodeError('LAYERS_INVALID', `"${part}" is not a layer range (use e.g. "0-6", "coarse", "middle", "fine")`);
     if (b >= numWs) throw new NodeError('LAYERS_OUT_OF_RANGE', `layers ${part} go beyond this generator’s ${numWs} ws (0…${numWs - 1})`);
     for (let i = a; i <= b; i++) out.add(i);

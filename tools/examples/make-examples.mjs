@@ -1,0 +1,214 @@
+// Writes the example graphs in examples/ in the runner's canonical form (serializeGraph), so
+// that the editor saving an unchanged example reproduces the file byte for byte.
+//   node tools/examples/make-examples.mjs   (after npm run build)
+import { writeFileSync } from 'node:fs';
+import { serializeGraph } from '@stylegraph/core';
+
+const MODEL = '../models/faces64';
+const P = { sg: '@stylegraph/plugin-stylegan', io: '@stylegraph/plugin-io', std: '@stylegraph/plugin-std' };
+
+/** Nodes as [id, type, params, x, y]; edges as "a.out>b.in". */
+function graph(title, description, plugins, nodes, edges) {
+  return {
+    format: 'stylegraph.graph',
+    formatVersion: 1,
+    title,
+    description,
+    plugins: Object.fromEntries(plugins.map((p) => [P[p], '^0.1.0'])),
+    nodes: Object.fromEntries(nodes.map(([id, type, params, x, y]) => [id, { type, version: 1, params, ui: { x, y } }])),
+    edges: edges.map((e) => {
+      const [from, to] = e.split('>');
+      return { from, to };
+    }),
+  };
+}
+const gen = (...targets) => targets.map((t) => `model.generator>${t}.generator`);
+
+const examples = {
+  generate: graph(
+    'Generate a seed grid',
+    'Images for a list of seeds (NumPy-exact z, like generate.py --seeds), truncated toward the average face, tiled into one PNG.',
+    ['sg', 'io'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 120],
+      ['seeds', 'stylegan/SeedLatents', { seeds: '0-15' }, 280, 0],
+      ['mapping', 'stylegan/Mapping', {}, 520, 40],
+      ['truncation', 'stylegan/Truncation', { psi: 0.7 }, 760, 80],
+      ['synthesis', 'stylegan/Synthesis', {}, 1000, 120],
+      ['grid', 'io/ImageGrid', { cols: 8, padding: 2 }, 1240, 120],
+      ['save', 'io/SaveImage', { path: 'generate.png' }, 1480, 120],
+    ],
+    [...gen('seeds', 'mapping', 'truncation', 'synthesis'), 'seeds.z>mapping.z', 'mapping.w>truncation.w', 'truncation.w>synthesis.w', 'synthesis.image>grid.image', 'grid.image>save.image'],
+  ),
+  'style-mixing': graph(
+    'Style mixing',
+    'The style-mixing figure (rows × columns like style_mixing.py): each cell is its row’s latent with the coarse (pose, face shape, hair length), middle or fine (colours, detail) layers taken from its column’s latent.',
+    ['sg', 'io'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 300],
+      ['rowSeeds', 'stylegan/SeedLatents', { seeds: '85,100,75,458,1500' }, 260, 100],
+      ['colSeeds', 'stylegan/SeedLatents', { seeds: '55,821,1789,293' }, 260, 460],
+      ['rowMapping', 'stylegan/Mapping', {}, 500, 100],
+      ['colMapping', 'stylegan/Mapping', {}, 500, 460],
+      ['rowTruncation', 'stylegan/Truncation', { psi: 0.7 }, 740, 100],
+      ['colTruncation', 'stylegan/Truncation', { psi: 0.7 }, 740, 460],
+      ['rowImages', 'stylegan/Synthesis', {}, 1000, 0],
+      ['colImages', 'stylegan/Synthesis', {}, 1000, 600],
+      ['mixCoarse', 'stylegan/StyleMix', { layers: 'coarse' }, 1000, 180],
+      ['mixMiddle', 'stylegan/StyleMix', { layers: 'middle' }, 1000, 300],
+      ['mixFine', 'stylegan/StyleMix', { layers: 'fine' }, 1000, 420],
+      ['coarse', 'stylegan/Synthesis', {}, 1240, 180],
+      ['middle', 'stylegan/Synthesis', {}, 1240, 300],
+      ['fine', 'stylegan/Synthesis', {}, 1240, 420],
+      ['gridCoarse', 'io/ImageGrid', { padding: 2 }, 1480, 180],
+      ['gridMiddle', 'io/ImageGrid', { padding: 2 }, 1480, 300],
+      ['gridFine', 'io/ImageGrid', { padding: 2 }, 1480, 420],
+      ['saveCoarse', 'io/SaveImage', { path: 'style-mixing-coarse.png' }, 1720, 180],
+      ['saveMiddle', 'io/SaveImage', { path: 'style-mixing-middle.png' }, 1720, 300],
+      ['saveFine', 'io/SaveImage', { path: 'style-mixing-fine.png' }, 1720, 420],
+    ],
+    [
+      ...gen('rowSeeds', 'colSeeds', 'rowMapping', 'colMapping', 'rowTruncation', 'colTruncation', 'rowImages', 'colImages', 'coarse', 'middle', 'fine'),
+      'rowSeeds.z>rowMapping.z',
+      'colSeeds.z>colMapping.z',
+      'rowMapping.w>rowTruncation.w',
+      'colMapping.w>colTruncation.w',
+      'rowTruncation.w>rowImages.w',
+      'colTruncation.w>colImages.w',
+      ...['Coarse', 'Middle', 'Fine'].flatMap((v) => {
+        const l = v.toLowerCase();
+        return [`rowTruncation.w>mix${v}.rows`, `colTruncation.w>mix${v}.cols`, `mix${v}.w>${l}.w`, `${l}.image>grid${v}.image`, `rowImages.image>grid${v}.rowHeader`, `colImages.image>grid${v}.colHeader`, `grid${v}.image>save${v}.image`];
+      }),
+    ],
+  ),
+  'truncation-sweep': graph(
+    'Truncation sweep',
+    'Each seed (a row) at ψ from −1 to 1: ψ = 0 is the average face, negative ψ the “anti-face” with opposite attributes.',
+    ['sg', 'io'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 80],
+      ['seeds', 'stylegan/SeedLatents', { seeds: '1,5,26,300,1211,4242' }, 260, 0],
+      ['mapping', 'stylegan/Mapping', {}, 500, 40],
+      ['sweep', 'stylegan/TruncationSweep', { from: -1, to: 1, steps: 9 }, 740, 80],
+      ['synthesis', 'stylegan/Synthesis', {}, 980, 80],
+      ['grid', 'io/ImageGrid', { cols: 9, padding: 2 }, 1220, 80],
+      ['save', 'io/SaveImage', { path: 'truncation-sweep.png' }, 1460, 80],
+    ],
+    [...gen('seeds', 'mapping', 'sweep', 'synthesis'), 'seeds.z>mapping.z', 'mapping.w>sweep.w', 'sweep.w>synthesis.w', 'synthesis.image>grid.image', 'grid.image>save.image'],
+  ),
+  'noise-variation': graph(
+    'Noise variation',
+    'One w with different noise draws changes only fine detail (hair strands, freckles, grain); the per-pixel std shows where. Then noise in all, no, coarse (4–8 px) only and fine (64 px) only layers.',
+    ['sg', 'io'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 260],
+      ['seeds', 'stylegan/SeedLatents', { seeds: '7,42' }, 260, 180],
+      ['mapping', 'stylegan/Mapping', {}, 500, 180],
+      ['truncation', 'stylegan/Truncation', { psi: 0.7 }, 740, 180],
+      ['repeat', 'stylegan/RepeatW', { count: 8 }, 980, 180],
+      ['noiseAll', 'stylegan/Noise', { mode: 'random', seed: 0 }, 980, 0],
+      ['noiseNone', 'stylegan/Noise', { mode: 'none' }, 980, 320],
+      ['noiseCoarse', 'stylegan/Noise', { mode: 'random', seed: 0, layers: 'coarse' }, 980, 440],
+      ['noiseFine', 'stylegan/Noise', { mode: 'random', seed: 0, layers: 'fine' }, 980, 560],
+      ['draws', 'stylegan/Synthesis', {}, 1240, 0],
+      ['none', 'stylegan/Synthesis', {}, 1240, 320],
+      ['coarse', 'stylegan/Synthesis', {}, 1240, 440],
+      ['fine', 'stylegan/Synthesis', {}, 1240, 560],
+      ['std', 'io/PixelStd', {}, 1480, 120],
+      ['gridDraws', 'io/ImageGrid', { cols: 8, padding: 2 }, 1480, 0],
+      ['gridNone', 'io/ImageGrid', { cols: 8, padding: 2 }, 1480, 320],
+      ['gridCoarse', 'io/ImageGrid', { cols: 8, padding: 2 }, 1480, 440],
+      ['gridFine', 'io/ImageGrid', { cols: 8, padding: 2 }, 1480, 560],
+      ['saveDraws', 'io/SaveImage', { path: 'noise-all.png' }, 1720, 0],
+      ['saveStd', 'io/SaveImage', { path: 'noise-std.png' }, 1720, 120],
+      ['saveNone', 'io/SaveImage', { path: 'noise-none.png' }, 1720, 320],
+      ['saveCoarse', 'io/SaveImage', { path: 'noise-coarse.png' }, 1720, 440],
+      ['saveFine', 'io/SaveImage', { path: 'noise-fine.png' }, 1720, 560],
+    ],
+    [
+      ...gen('seeds', 'mapping', 'truncation', 'noiseAll', 'noiseNone', 'noiseCoarse', 'noiseFine', 'draws', 'none', 'coarse', 'fine'),
+      'seeds.z>mapping.z',
+      'mapping.w>truncation.w',
+      'truncation.w>repeat.w',
+      ...[['draws', 'All', 'Draws'], ['none', 'None', 'None'], ['coarse', 'Coarse', 'Coarse'], ['fine', 'Fine', 'Fine']].flatMap(([s, n, g]) => [
+        `repeat.w>${s}.w`,
+        `noise${n}.noise>${s}.noise`,
+        `${s}.image>grid${g}.image`,
+        `grid${g}.image>save${g}.image`,
+      ]),
+      'draws.image>std.image',
+      'std.image>saveStd.image',
+    ],
+  ),
+  interpolation: graph(
+    'Interpolation',
+    'A loop through four seeds by linear interpolation in W: one PNG per frame plus a contact sheet.',
+    ['sg', 'io'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 80],
+      ['seeds', 'stylegan/SeedLatents', { seeds: '10,20,30,40,10' }, 260, 0],
+      ['mapping', 'stylegan/Mapping', {}, 500, 40],
+      ['truncation', 'stylegan/Truncation', { psi: 0.7 }, 740, 80],
+      ['frames', 'stylegan/Interpolate', { steps: 8 }, 980, 80],
+      ['synthesis', 'stylegan/Synthesis', {}, 1220, 80],
+      ['saveFrames', 'io/SaveImage', { path: 'frames/frame-{index:03}.png', embedGraph: false }, 1460, 0],
+      ['grid', 'io/ImageGrid', { cols: 11, padding: 2 }, 1460, 160],
+      ['save', 'io/SaveImage', { path: 'interpolation.png' }, 1700, 160],
+    ],
+    [...gen('seeds', 'mapping', 'truncation', 'synthesis'), 'seeds.z>mapping.z', 'mapping.w>truncation.w', 'truncation.w>frames.w', 'frames.w>synthesis.w', 'synthesis.image>saveFrames.image', 'synthesis.image>grid.image', 'grid.image>save.image'],
+  ),
+  'mixing-ci': graph(
+    'Style-mixing checks (CI)',
+    'Asserts what style mixing and noise promise: equal W+ with const noise gives bit-identical images; taking only the fine layers from another latent keeps the coarse structure (high PSNR to the original), taking the coarse layers does not. Exit 1 names the failed assertion.',
+    ['sg', 'io', 'std'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 240],
+      ['seedsA', 'stylegan/SeedLatents', { seeds: '3,8,13,21' }, 260, 120],
+      ['seedsA2', 'stylegan/SeedLatents', { seeds: '3,8,13,21' }, 260, 0],
+      ['seedsB', 'stylegan/SeedLatents', { seeds: '104,107,109,111' }, 260, 360],
+      ['mapA', 'stylegan/Mapping', {}, 500, 120],
+      ['mapA2', 'stylegan/Mapping', {}, 500, 0],
+      ['mapB', 'stylegan/Mapping', {}, 500, 360],
+      ['imgA', 'stylegan/Synthesis', { batchSize: 4 }, 760, 120],
+      ['imgA2', 'stylegan/Synthesis', { batchSize: 1 }, 760, 0],
+      ['mixFine', 'stylegan/StyleMix', { layers: 'fine', mode: 'pairs' }, 760, 240],
+      ['mixCoarse', 'stylegan/StyleMix', { layers: 'coarse', mode: 'pairs' }, 760, 360],
+      ['imgFine', 'stylegan/Synthesis', {}, 1000, 240],
+      ['imgCoarse', 'stylegan/Synthesis', {}, 1000, 360],
+      ['same', 'io/ImageCompare', { domain: 'float', prefix: 'same.' }, 1000, 0],
+      ['fineVsA', 'io/ImageCompare', { prefix: 'fine.' }, 1240, 240],
+      ['coarseVsA', 'io/ImageCompare', { prefix: 'coarse.' }, 1240, 360],
+      ['identical', 'std/Assert', { key: 'same.maxAbs', op: '==', than: 0, message: 'equal W+ with const noise must give bit-identical images' }, 1240, 0],
+      ['fineKeeps', 'std/Assert', { key: 'fine.psnr', op: '>=', than: 22, message: 'mixing only the fine layers must keep the coarse structure' }, 1480, 240],
+      ['coarseChanges', 'std/Assert', { key: 'coarse.psnr', op: '<=', than: 18, message: 'mixing the coarse layers must change the face' }, 1480, 360],
+    ],
+    [
+      ...gen('seedsA', 'seedsA2', 'seedsB', 'mapA', 'mapA2', 'mapB', 'imgA', 'imgA2', 'imgFine', 'imgCoarse'),
+      'seedsA.z>mapA.z',
+      'seedsA2.z>mapA2.z',
+      'seedsB.z>mapB.z',
+      'mapA.w>imgA.w',
+      'mapA2.w>imgA2.w',
+      'mapA.w>mixFine.rows',
+      'mapB.w>mixFine.cols',
+      'mapA.w>mixCoarse.rows',
+      'mapB.w>mixCoarse.cols',
+      'mixFine.w>imgFine.w',
+      'mixCoarse.w>imgCoarse.w',
+      'imgA.image>same.a',
+      'imgA2.image>same.b',
+      'same.report>identical.report',
+      'imgFine.image>fineVsA.a',
+      'imgA.image>fineVsA.b',
+      'imgCoarse.image>coarseVsA.a',
+      'imgA.image>coarseVsA.b',
+      'fineVsA.report>fineKeeps.report',
+      'coarseVsA.report>coarseChanges.report',
+    ],
+  ),
+};
+
+for (const [name, doc] of Object.entries(examples)) {
+  writeFileSync(new URL(`../../examples/${name}.graph.json`, import.meta.url), serializeGraph(doc));
+  console.log(`wrote examples/${name}.graph.json`);
+}
