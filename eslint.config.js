@@ -33,7 +33,8 @@ export default tseslint.config(
     ),
   },
   {
-    // The editor runs in browsers: core, ops-gpu's web backends and the server's API types only.
+    // The editor runs in browsers: core, plugins (browser-safe, for in-browser runs), ops-gpu's web
+    // backends and the server's API types only.
     files: ['apps/editor/**/*.ts', 'apps/editor/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
@@ -43,9 +44,12 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'onnxruntime-node', '@stylegraph/plugin-*', '**/runner/src/**', '**/core/src/**'], message: 'The editor runs in browsers: no Node-only code; plugins run on the server.' },
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'onnxruntime-node', '**/runner/src/**', '**/core/src/**', '**/plugins/*/src/**'], message: 'The editor runs in browsers: no Node-only code, and packages only through their public entries.' },
             { group: ['@stylegraph/runner'], allowTypeImports: true, message: 'The editor may import only types (the API) from the runner.' },
-            { group: ['@stylegraph/ops-gpu', '@stylegraph/ops-gpu/node'], message: 'The editor may use @stylegraph/ops-gpu/web only.' },
+          ],
+          paths: [
+            { name: '@stylegraph/ops-gpu', message: 'The editor may use @stylegraph/ops-gpu/web only.' },
+            { name: '@stylegraph/ops-gpu/node', message: 'The editor may use @stylegraph/ops-gpu/web only.' },
           ],
         },
       ],

@@ -14,6 +14,8 @@ import { dirOf, relativePath } from './graph/layout';
 import { addNode, connect, copyNodes, emptyGraph, moveNodes, pasteNodes, removeEdges, removeNodes, setParam, setTitle, type Clip } from './graph/model';
 import { useGraph } from './graph/useGraph';
 import { useRun } from './run/useRun';
+import { useBrowserRun } from './browser/useBrowserRun';
+import { browserUnsupported } from './browser/registry';
 
 const nodeTypes = { graph: GraphNodeView };
 const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
@@ -21,7 +23,8 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 
 export function App() {
   const g = useGraph();
-  const { state: run, start, cancel } = useRun();
+  const server = useRun();
+  const browser = useBrowserRun();
   const flow = useReactFlow();
   const [types, setTypes] = useState<NodeTypeInfo[]>([]);
   const typeMap = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
@@ -34,6 +37,8 @@ export function App() {
   const [dialog, setDialog] = useState<{ kind: 'examples'; list: Example[] } | { kind: 'open'; graphs: string[]; pngs: string[] } | undefined>();
   const [quick, setQuick] = useState<{ at: { x: number; y: number }; text: string } | undefined>();
   const [backend, setBackend] = useState<Backend>('auto');
+  const inBrowser = backend.startsWith('browser-');
+  const { state: run, cancel } = inBrowser ? browser : server;
   /** Folder relative paths in the graph resolve against (the file's, or a guess for graphs from PNGs). */
   const [base, setBase] = useState('.');
   const mouse = useRef({ x: 200, y: 200 });
@@ -217,7 +222,13 @@ export function App() {
     [g],
   );
 
-  const doRun = useCallback(() => void start(g.doc, runPath, backend), [start, g.doc, runPath, backend]);
+  const unsupported = useMemo(() => browserUnsupported(Object.values(g.doc.nodes).map((n) => n.type)), [g.doc]);
+  const doRun = useCallback(() => {
+    if (backend === 'browser-webgpu' || backend === 'browser-wasm') {
+      if (unsupported) return say(`cannot run in the browser: ${unsupported}`, 'error');
+      void browser.start(g.doc, g.path, base, backend === 'browser-webgpu' ? 'webgpu' : 'wasm');
+    } else void server.start(g.doc, runPath, backend);
+  }, [server, browser, g.doc, g.path, base, runPath, backend, unsupported, say]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -276,6 +287,7 @@ export function App() {
         run={run}
         backend={backend}
         onBackend={setBackend}
+        {...(unsupported && { browserUnsupported: unsupported })}
         onNew={() => openDoc(emptyGraph(), undefined)}
         onExamples={() => api.files.examples.query().then((list) => setDialog({ kind: 'examples', list }), (e: unknown) => say(errorMessage(e), 'error'))}
         onOpen={() => api.files.list.query().then((r) => setDialog({ kind: 'open', graphs: r.graphs, pngs: r.pngs }), (e: unknown) => say(errorMessage(e), 'error'))}

@@ -1,7 +1,7 @@
 /** File, edit and run commands. */
 import type { RunState } from '../run/useRun';
 
-export type Backend = 'auto' | 'cpu' | 'webgpu';
+export type Backend = 'auto' | 'cpu' | 'webgpu' | 'browser-webgpu' | 'browser-wasm';
 
 interface Props {
   readonly title: string;
@@ -12,6 +12,8 @@ interface Props {
   readonly run: RunState;
   readonly backend: Backend;
   readonly onBackend: (b: Backend) => void;
+  /** Why the graph cannot run in the browser, when it cannot. */
+  readonly browserUnsupported?: string;
   readonly onNew: () => void;
   readonly onExamples: () => void;
   readonly onOpen: () => void;
@@ -58,6 +60,12 @@ export function Toolbar(p: Props) {
         <option value="auto">server · auto</option>
         <option value="cpu">server · cpu</option>
         <option value="webgpu">server · webgpu</option>
+        <option value="browser-webgpu" disabled={!!p.browserUnsupported} title={p.browserUnsupported}>
+          browser · WebGPU (else WASM)
+        </option>
+        <option value="browser-wasm" disabled={!!p.browserUnsupported} title={p.browserUnsupported}>
+          browser · WASM
+        </option>
       </select>
       {running ? (
         <button type="button" className="cancel" data-testid="cancel" onClick={p.onCancel}>Cancel</button>

@@ -28,9 +28,9 @@ export interface RunState {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const initial: RunState = { phase: 'idle', nodes: {}, previews: {}, values: {}, written: [], log: [], diagnostics: [] };
+export const initialRun: RunState = { phase: 'idle', nodes: {}, previews: {}, values: {}, written: [], log: [], diagnostics: [] };
 
-function reduce(s: RunState, e: ServerRunEvent): RunState {
+export function reduceRun(s: RunState, e: ServerRunEvent): RunState {
   const node = (id: string, n: NodeRunState) => ({ ...s, nodes: { ...s.nodes, [id]: n } });
   switch (e.type) {
     case 'node-start':
@@ -60,12 +60,12 @@ function reduce(s: RunState, e: ServerRunEvent): RunState {
 }
 
 export function useRun() {
-  const [state, setState] = useState<RunState>(initial);
+  const [state, setState] = useState<RunState>(initialRun);
   const sub = useRef<{ unsubscribe(): void } | undefined>(undefined);
 
   const start = useCallback(async (graph: GraphDocument, path: string | undefined, backend: 'auto' | 'cpu' | 'webgpu') => {
     sub.current?.unsubscribe();
-    setState((s) => ({ ...initial, previews: s.previews, values: s.values, phase: 'starting' }));
+    setState((s) => ({ ...initialRun, previews: s.previews, values: s.values, phase: 'starting' }));
     try {
       const r = await api.run.start.mutate({ graph, ...(path && { path }), backend });
       if (!r.ok) {
@@ -78,7 +78,7 @@ export function useRun() {
         { runId: r.runId },
         {
           onData: ({ data }) => {
-            setState((s) => (s.runId === r.runId ? reduce(s, data) : s));
+            setState((s) => (s.runId === r.runId ? reduceRun(s, data) : s));
             if (data.type === 'finished') sub.current?.unsubscribe();
           },
           onError: (err) => setState((s) => ({ ...s, phase: 'error', message: errorMessage(err) })),

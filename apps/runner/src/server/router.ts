@@ -3,11 +3,13 @@ import { router } from './trpc.js';
 import { graphRoutes } from './routes/graph.js';
 import { fileRoutes } from './routes/files.js';
 import { runRoutes } from './routes/run.js';
+import { runFileRoutes } from './routes/run-files.js';
 
 export const appRouter = router({
   graph: graphRoutes,
   files: fileRoutes,
   run: runRoutes,
+  runFiles: runFileRoutes,
 });
 
 export type AppRouter = typeof appRouter;

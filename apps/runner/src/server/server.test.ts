@@ -133,6 +133,21 @@ describe('stylegraph serve: files stay inside the workspace', () => {
     await expect(c.files.save.mutate({ path: path.endsWith('.graph.json') ? path : `${path}.graph.json`, graph: doc })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
   });
 
+  it('gives in-browser runs workspace reads, hashes and output writes, and nothing outside', async () => {
+    const c = client(s);
+    await writeFile(join(dir, 'in.txt'), 'hello');
+    expect(Buffer.from((await c.runFiles.read.query({ path: 'in.txt' })).base64, 'base64').toString()).toBe('hello');
+    expect(await c.runFiles.exists.query({ path: 'in.txt' })).toBe(true);
+    expect(await c.runFiles.exists.query({ path: 'nope.txt' })).toBe(false);
+    expect(await c.runFiles.hash.query({ path: 'in.txt' })).toMatch(/^[0-9a-f]{64}$/);
+    const w = await c.runFiles.write.mutate({ graphPath: 'g/a.graph.json', path: 'x/out.bin', base64: Buffer.from('data').toString('base64') });
+    expect(w.written).toBe('out/a/x/out.bin');
+    expect(await readFile(join(dir, 'out/a/x/out.bin'), 'utf8')).toBe('data');
+    await expect(c.runFiles.read.query({ path: '../sg-secret.graph.json' })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+    await expect(c.runFiles.hash.query({ path: 'escape/sg-secret.graph.json' })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+    await expect(c.runFiles.write.mutate({ path: '../../x.bin', base64: '' })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+  });
+
   it('refuses to save anything but a .graph.json graph document', async () => {
     const c = client(s);
     await expect(c.files.save.mutate({ path: 'x.json', graph: doc })).rejects.toThrow(/end in \.graph\.json/);

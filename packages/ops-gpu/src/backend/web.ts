@@ -22,13 +22,16 @@ interface NavigatorGpuLike {
   readonly gpu?: { requestAdapter(opts?: { powerPreference?: string }): Promise<GpuAdapterLike | null> };
 }
 
-/** Why WebGPU cannot be used here, or undefined when a hardware adapter exists. */
+/** Whether a software (fallback) adapter counts as WebGPU (see WebBackendOptions). */
+let allowSoftwareAdapter = false;
+
+/** Why WebGPU cannot be used here, or undefined when a usable adapter exists. */
 async function webgpuProblem(): Promise<string | undefined> {
   const nav = (globalThis as { navigator?: NavigatorGpuLike }).navigator;
   if (!nav?.gpu) return 'this environment has no WebGPU (navigator.gpu is missing)';
   const adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return 'no WebGPU adapter was granted';
-  if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) return 'only a software (fallback) WebGPU adapter exists; wasm is faster';
+  if ((adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) && !allowSoftwareAdapter) return 'only a software (fallback) WebGPU adapter exists; wasm is faster';
   return undefined;
 }
 
@@ -83,12 +86,18 @@ export interface WebBackendOptions {
   readonly wasmPaths?: string;
   /** wasm worker threads (needs cross-origin isolation); default: onnxruntime's choice. */
   readonly threads?: number;
+  /**
+   * Let `webgpu` use a software (fallback) adapter, e.g. SwiftShader, when a user asks for WebGPU
+   * explicitly (`auto` then picks it too). Set before the first availability check.
+   */
+  readonly allowSoftwareAdapter?: boolean;
 }
 
 /** Registers webgpu and wasm, with `auto` = webgpu (hardware adapter) → wasm. Idempotent. */
 export function registerWebBackends(opts: WebBackendOptions = {}): void {
   if (opts.wasmPaths !== undefined) ort.env.wasm.wasmPaths = opts.wasmPaths;
   if (opts.threads !== undefined) ort.env.wasm.numThreads = opts.threads;
+  if (opts.allowSoftwareAdapter !== undefined) allowSoftwareAdapter = opts.allowSoftwareAdapter;
   for (const b of Object.values(webBackends)) registerBackend(b);
   setAutoOrder(['webgpu', 'wasm']);
 }

@@ -1,0 +1,50 @@
+/**
+ * File access for graphs that run in the browser: node reads of workspace files, content
+ * hashes for the browser's cache, and writes of effect nodes into `out/<graph name>/`.
+ * The same confinement as server runs: reads inside the workspace, writes inside the output
+ * folder, atomically.
+ */
+import { basename, join } from 'node:path';
+import { NodeError, z } from '@stylegraph/core';
+import { TRPCError } from '@trpc/server';
+import { graphName } from '../../commands/run.js';
+import { NodeFiles } from '../../host/node-files.js';
+import { procedure, router } from '../trpc.js';
+
+const path = z.string().min(1).max(1000);
+/** Largest file `read` returns (model weights included). */
+export const MAX_REMOTE_READ_BYTES = 512 * 1024 * 1024;
+
+export const runFileRoutes = router({
+  read: procedure.input(z.object({ path })).query(async ({ ctx, input }) => {
+    const bytes = await ctx.workspace.readFile(input.path);
+    if (bytes.length > MAX_REMOTE_READ_BYTES) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `${input.path} is larger than ${MAX_REMOTE_READ_BYTES} bytes` });
+    return { base64: Buffer.from(bytes).toString('base64') };
+  }),
+
+  exists: procedure.input(z.object({ path })).query(async ({ ctx, input }) => {
+    const full = await ctx.workspace.resolve(input.path);
+    return new NodeFiles({ readRoot: ctx.workspace.root, outDir: ctx.workspace.root }).exists(full);
+  }),
+
+  hash: procedure.input(z.object({ path })).query(async ({ ctx, input }) => {
+    const full = await ctx.workspace.resolve(input.path);
+    return new NodeFiles({ readRoot: ctx.workspace.root, outDir: ctx.workspace.root }).hash(full).catch((e: NodeJS.ErrnoException) => {
+      throw new TRPCError({ code: e.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', message: `${input.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}` });
+    });
+  }),
+
+  /** Writes `path` into `out/<name of graphPath>/` and returns the path written. */
+  write: procedure.input(z.object({ graphPath: path.optional(), path, base64: z.string() })).mutation(async ({ ctx, input }) => {
+    const name = input.graphPath ? graphName(basename(input.graphPath)) : 'untitled';
+    const outDir = await ctx.workspace.resolve(join('out', name));
+    const files = new NodeFiles({ readRoot: ctx.workspace.root, outDir });
+    try {
+      await files.write(input.path, new Uint8Array(Buffer.from(input.base64, 'base64')));
+    } catch (e) {
+      if (e instanceof NodeError) throw new TRPCError({ code: 'FORBIDDEN', message: e.message });
+      throw e;
+    }
+    return { written: ctx.workspace.relative(join(outDir, input.path)) };
+  }),
+});
