@@ -1,11 +1,14 @@
 """
 Trains a StyleGAN2 on an images.npy dataset (float32 [N, 3, R, R] in −1…1, e.g. from
-examples/faces-dataset.graph.json): non-saturating logistic loss, lazy R1 (every 16 steps),
-style-mixing regularization (p = 0.9), G EMA, resumable checkpoints, progress in kimg and
-img/s, sample grids. CPU or CUDA.
+tools/train/dataset.graph.json): non-saturating logistic loss, lazy R1 (every 16 steps),
+style-mixing regularization (p = 0.9), G EMA with ramp-up, resumable checkpoints (re-run the
+same command), progress in kimg and img/s, sample grids every --snap-kimg. CPU or CUDA.
 
-  /usr/bin/python3 tools/train/train.py --data out/faces-dataset/images.npy --run runs/faces64 --kimg 2000
-  /usr/bin/python3 tools/train/export.py --run runs/faces64 --out models/faces64
+models/faces64 was made with:
+  npx stylegraph run tools/train/dataset.graph.json --out runs/data
+  /usr/bin/python3 tools/train/train.py --data runs/data/images.npy --run runs/faces64 \
+      --batch 16 --channel-base 1024 --channel-max 128 --map 2 --snap-kimg 10 --threads 1 --kimg K
+  /usr/bin/python3 tools/train/export.py --run runs/faces64 --out models/faces64 --name faces64
 """
 import argparse
 import copy

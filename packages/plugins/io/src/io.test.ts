@@ -89,8 +89,15 @@ describe('tensor files and per-pixel std', () => {
   it('PixelStd is the std over the batch, averaged over channels, normalized to −1…1', async () => {
     // Two images of 1 channel × 1×2: pixel 0 varies (0 vs 1), pixel 1 is constant.
     const img = tensor('float32', [2, 1, 1, 2], Float32Array.from([0, 0.5, 1, 0.5]));
-    const { image } = (await node('io/PixelStd').run({ inputs: { image: img } as never, params: { normalize: true } as never, ctx: {} as never })) as { image: { dims: number[]; data: Float32Array } };
+    const { image } = (await node('io/PixelStd').run({ inputs: { image: img } as never, params: { normalize: true, groupSize: 0 } as never, ctx: {} as never })) as { image: { dims: number[]; data: Float32Array } };
     expect(image.dims).toEqual([1, 1, 1, 2]);
     expect(Array.from(image.data)).toEqual([1, -1]);
+    // Groups of 2: group 0 varies by ±0.5 on pixel 0, group 1 by ±0.25 on pixel 1; one scale for both.
+    const four = tensor('float32', [4, 1, 1, 2], Float32Array.from([0, 0, 1, 0, 0, 0, 0, 0.5]));
+    const run = (groupSize: number) => node('io/PixelStd').run({ inputs: { image: four } as never, params: { normalize: true, groupSize } as never, ctx: {} as never });
+    const grouped = ((await run(2)) as { image: { dims: number[]; data: Float32Array } }).image;
+    expect(grouped.dims).toEqual([2, 1, 1, 2]);
+    expect(Array.from(grouped.data)).toEqual([1, -1, -1, 0]);
+    await expect(async () => run(3)).rejects.toThrow(/4 images do not split into groups of 3/);
   });
 });
