@@ -154,6 +154,27 @@ describe('editor (Chromium + stylegraph serve)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('restores a graph from a PNG a run wrote, and copies, pastes and undoes nodes', async () => {
+    const name = GRAPH.savedAs.split('/').pop()!.replace('.graph.json', '');
+    const png = `out/${name}/${GRAPH.image}`;
+    await page.getByTestId('open').click();
+    await page.getByTestId(`open-${png}`).click();
+    await page.getByText(`restored the graph embedded in ${png}`).waitFor();
+    expect(await page.getByTestId('file-path').textContent()).toMatch(/\(unsaved\)/);
+    await page.getByTestId(`node-${GRAPH.seeds.node}`).locator('.sg-node-head').click();
+    expect(await page.getByTestId(`param-${GRAPH.seeds.node}-${GRAPH.seeds.param}`).inputValue()).toBe(seedsAfterEdit);
+
+    const count = () => page.locator('.react-flow__node').count();
+    const before = await count();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await page.getByTestId(`node-${GRAPH.seeds.node}2`).waitFor();
+    expect(await count()).toBe(before + 1);
+    await page.keyboard.press('Control+z');
+    await page.getByTestId(`node-${GRAPH.seeds.node}2`).waitFor({ state: 'detached' });
+    expect(await count()).toBe(before);
+  });
+
   it('adds a node by typing on the canvas, shows its run error on it, and deletes it', async () => {
     await page.getByTestId('canvas').locator('.react-flow__pane').click({ position: { x: 300, y: 500 } });
     await page.keyboard.type('Load im');

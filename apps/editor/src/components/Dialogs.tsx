@@ -57,7 +57,7 @@ export function OpenDialog({ graphs, pngs, onOpen, onClose }: { graphs: readonly
       <ul className="file-list">
         {pngs.map((g) => (
           <li key={g}>
-            <button type="button" onClick={() => onOpen(g)}>
+            <button type="button" data-testid={`open-${g}`} onClick={() => onOpen(g)}>
               {g}
             </button>
           </li>

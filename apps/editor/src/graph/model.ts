@@ -7,12 +7,17 @@ import type { NodeTypeInfo } from '../api';
 
 export const emptyGraph = (): GraphDocument => ({ format: GRAPH_FORMAT, formatVersion: GRAPH_FORMAT_VERSION, title: 'Untitled', nodes: {}, edges: [] });
 
-/** `stylegan/SeedLatents` → `seedLatents`, `seedLatents2`, … (a free id in `doc`). */
-export function freshId(doc: GraphDocument, type: string, taken: ReadonlySet<string> = new Set()): string {
-  const name = type.slice(type.indexOf('/') + 1);
-  const base = (name.charAt(0).toLowerCase() + name.slice(1)).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 56) || 'node';
+/** `base`, else `base2`, `base3`, … (the first id free in `doc` and not in `taken`). */
+export function uniqueId(doc: GraphDocument, base: string, taken: ReadonlySet<string> = new Set()): string {
   if (!doc.nodes[base] && !taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!doc.nodes[`${base}${i}`] && !taken.has(`${base}${i}`)) return `${base}${i}`;
+  const stem = base.replace(/\d+$/, '') || base;
+  for (let i = 2; ; i++) if (!doc.nodes[`${stem}${i}`] && !taken.has(`${stem}${i}`)) return `${stem}${i}`;
+}
+
+/** `stylegan/SeedLatents` → `seedLatents`, `seedLatents2`, … (a free id in `doc`). */
+export function freshId(doc: GraphDocument, type: string): string {
+  const name = type.slice(type.indexOf('/') + 1);
+  return uniqueId(doc, (name.charAt(0).toLowerCase() + name.slice(1)).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 56) || 'node');
 }
 
 const withPlugin = (doc: GraphDocument, info: NodeTypeInfo): GraphDocument['plugins'] =>
@@ -95,7 +100,7 @@ export function copyNodes(doc: GraphDocument, ids: ReadonlySet<string>): Clip {
 /** Adds a clip's nodes under fresh ids, shifted by `offset`; returns the new ids. */
 export function pasteNodes(doc: GraphDocument, clip: Clip, offset: { x: number; y: number }): { doc: GraphDocument; ids: string[] } {
   const rename = new Map<string, string>();
-  for (const [id, n] of Object.entries(clip.nodes)) rename.set(id, freshId(doc, n.type, new Set(rename.values())));
+  for (const id of Object.keys(clip.nodes)) rename.set(id, uniqueId(doc, id.slice(0, 60), new Set(rename.values())));
   const nodes = { ...doc.nodes };
   for (const [id, n] of Object.entries(clip.nodes)) {
     nodes[rename.get(id)!] = { ...structuredClone(n), ui: { x: (n.ui?.x ?? 0) + offset.x, y: (n.ui?.y ?? 0) + offset.y } };

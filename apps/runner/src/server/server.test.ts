@@ -78,6 +78,21 @@ describe('stylegraph serve: API on the repository as workspace', () => {
     expect(result.written).toContain('out/generate-random/grid.png');
   });
 
+  it('cancels a run', async () => {
+    const c = client(s);
+    const path = 'examples/style-mixing.graph.json';
+    const { graph } = await c.files.open.query({ path });
+    // A seed list no other test uses, so nothing comes from the cache.
+    const doc = structuredClone(graph) as GraphDocument;
+    doc.nodes.rowSeeds!.params = { seeds: `${900_000 + process.pid}` };
+    const started = (await c.run.start.mutate({ graph: doc, path, backend: 'cpu' })) as { ok: true; runId: string };
+    expect(await c.run.cancel.mutate({ runId: started.runId })).toEqual({ cancelled: true });
+    const finished = (await events(s, started.runId)).at(-1) as Extract<ServerRunEvent, { type: 'finished' }>;
+    expect(finished.status).toBe('cancelled');
+    expect(Object.values(finished.nodes).some((n) => n.status === 'cancelled')).toBe(true);
+    expect(await c.run.cancel.mutate({ runId: started.runId })).toEqual({ cancelled: false });
+  });
+
   it('refuses to run an invalid graph, with its diagnostics', async () => {
     const r = await client(s).run.start.mutate({ graph: { format: 'stylegraph.graph', formatVersion: 1, nodes: { a: { type: 'std/Nope', version: 1 } }, edges: [] } });
     expect(r.ok).toBe(false);
