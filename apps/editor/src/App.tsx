@@ -13,6 +13,7 @@ import { flowEdges, flowNodes } from './graph/flow';
 import { dirOf, relativePath } from './graph/layout';
 import { addNode, connect, copyNodes, emptyGraph, moveNodes, pasteNodes, removeEdges, removeNodes, setParam, setTitle, type Clip } from './graph/model';
 import { useGraph } from './graph/useGraph';
+import { useLayerCounts } from './graph/layer-counts';
 import { useRun } from './run/useRun';
 import { useBrowserRun } from './browser/useBrowserRun';
 import { browserUnsupported } from './browser/registry';
@@ -274,6 +275,7 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [g, save, doRun, selectedNodes, dialog]);
 
+  const layerCounts = useLayerCounts(g.doc, base);
   const modelSuggestions = useMemo(() => models.map((m) => relativePath(base, m)), [models, base]);
 
   return (
@@ -354,6 +356,7 @@ export function App() {
           types={typeMap}
           diagnostics={g.diagnostics}
           models={modelSuggestions}
+          {...(layerCounts && { layerCounts })}
           onParam={(node, name, value, key) => g.edit((d) => setParam(d, node, name, value), key)}
           onTitle={(node, title) => g.edit((d) => setTitle(d, node, title), `${node}.title`)}
           onGraphTitle={(title) => g.edit((d) => ({ ...d, title }), 'graph.title')}

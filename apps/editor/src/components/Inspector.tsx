@@ -3,6 +3,7 @@ import type { GraphDocument } from '@stylegraph/core';
 import type { Diagnostic, NodeTypeInfo } from '../api';
 import { ParamField } from './ParamField';
 import type { JsonSchema } from './schema';
+import type { LayerCounts } from '../graph/layer-counts';
 
 interface Props {
   readonly doc: GraphDocument;
@@ -11,12 +12,13 @@ interface Props {
   readonly diagnostics: readonly Diagnostic[];
   /** Model folders, relative to the graph's folder. */
   readonly models: readonly string[];
+  readonly layerCounts?: LayerCounts;
   readonly onParam: (node: string, name: string, value: unknown, key?: string) => void;
   readonly onTitle: (node: string, title: string) => void;
   readonly onGraphTitle: (title: string) => void;
 }
 
-export function Inspector({ doc, selected, types, diagnostics, models, onParam, onTitle, onGraphTitle }: Props) {
+export function Inspector({ doc, selected, types, diagnostics, models, layerCounts, onParam, onTitle, onGraphTitle }: Props) {
   const node = selected ? doc.nodes[selected] : undefined;
   if (!selected || !node) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -65,6 +67,7 @@ export function Inspector({ doc, selected, types, diagnostics, models, onParam, 
           value={node.params?.[name]}
           required={required.has(name)}
           {...(node.type === 'stylegan/LoadGenerator' && name === 'path' && { suggestions: models })}
+          layers={{ kind: node.type === 'stylegan/Noise' ? 'noise' : 'ws', ...(layerCounts && { counts: layerCounts }) }}
           onChange={(v, key) => onParam(selected, name, v, key)}
         />
       ))}

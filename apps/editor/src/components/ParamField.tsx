@@ -1,6 +1,7 @@
 /** An input for one node param, chosen from the param's JSON Schema (see schema.ts). */
 import { useEffect, useState } from 'react';
 import { fieldKind, layerSet, layerText, randomSeed, randomizeSeeds, type JsonSchema } from './schema';
+import { presetLayers, type LayerCounts } from '../graph/layer-counts';
 
 interface Props {
   readonly nodeId: string;
@@ -10,6 +11,8 @@ interface Props {
   readonly value: unknown;
   readonly required: boolean;
   readonly suggestions?: readonly string[];
+  /** Layer counts of the graph's generator, and which kind of layers this param picks. */
+  readonly layers?: { readonly counts?: LayerCounts; readonly kind: 'ws' | 'noise' };
   readonly onChange: (value: unknown, key?: string) => void;
 }
 
@@ -37,20 +40,23 @@ function Draft({ value, onCommit, testId, list, placeholder }: { value: string; 
 }
 
 const LAYER_PRESETS = ['coarse', 'middle', 'fine'];
+/** Cells shown when the generator's layer count is unknown (a 1024 px generator has 18 ws). */
 const LAYER_CELLS = 18;
 
-function LayerPicker({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
-  const set = layerSet(value);
+function LayerPicker({ value, onChange, testId, layers }: { value: string; onChange: (v: string) => void; testId: string; layers?: Props['layers'] }) {
   const named = LAYER_PRESETS.includes(value);
+  const counts = layers?.counts;
+  const set = named && counts ? new Set(presetLayers(value, layers.kind, counts)) : layerSet(value);
+  const n = counts ? (layers?.kind === 'noise' ? counts.noise : counts.ws) : LAYER_CELLS;
   return (
     <div className="layers">
       <div className="layer-cells">
-        {Array.from({ length: LAYER_CELLS }, (_, i) => (
+        {Array.from({ length: n }, (_, i) => (
           <button
             key={i}
             type="button"
-            className={`cell ${!named && set.has(i) ? 'on' : ''}`}
-            title={`layer ${i}`}
+            className={`cell ${set.has(i) ? (named ? 'on preset' : 'on') : ''}`}
+            title={`${layers?.kind === 'noise' ? 'noise layer' : 'w'} ${i}`}
             onClick={() => {
               const next = new Set(named ? [] : set);
               if (next.has(i)) next.delete(i);
@@ -79,7 +85,7 @@ const parseList = (text: string, integer: boolean): number[] | undefined => {
   return xs.every((x) => Number.isFinite(x) && (!integer || Number.isInteger(x))) ? xs : undefined;
 };
 
-export function ParamField({ nodeId, name, schema, value, required, suggestions, onChange }: Props) {
+export function ParamField({ nodeId, name, schema, value, required, suggestions, layers, onChange }: Props) {
   const f = fieldKind(name, schema);
   const shown = value === undefined ? schema.default : value;
   const testId = `param-${nodeId}-${name}`;
@@ -136,7 +142,7 @@ export function ParamField({ nodeId, name, schema, value, required, suggestions,
       );
       break;
     case 'layers':
-      input = <LayerPicker value={typeof shown === 'string' ? shown : ''} onChange={(v) => onChange(v)} testId={testId} />;
+      input = <LayerPicker value={typeof shown === 'string' ? shown : ''} onChange={(v) => onChange(v)} testId={testId} {...(layers && { layers })} />;
       break;
     case 'enum':
       input = (
