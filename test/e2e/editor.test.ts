@@ -176,7 +176,8 @@ describe('editor (Chromium + stylegraph serve)', () => {
   });
 
   it('adds a node by typing on the canvas, shows its run error on it, and deletes it', async () => {
-    await page.getByTestId('canvas').locator('.react-flow__pane').click({ position: { x: 300, y: 500 } });
+    // An empty corner of the canvas: the example's nodes sit in a band across the middle.
+    await page.getByTestId('canvas').locator('.react-flow__pane').click({ position: { x: 120, y: 60 } });
     await page.keyboard.type('Load im');
     await page.getByTestId('quick-add').waitFor();
     await page.keyboard.press('Enter');
@@ -190,6 +191,7 @@ describe('editor (Chromium + stylegraph serve)', () => {
     expect(await node.getAttribute('data-run-status')).toBe('failed');
     await page.screenshot({ path: join(SCREENSHOTS, 'node-error.png') });
     await node.locator('.sg-node-head').click();
+    await page.locator('[data-testid="node-loadImage"].selected').waitFor();
     await page.keyboard.press('Delete');
     await node.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);

@@ -68,8 +68,17 @@ export function App() {
   const selected = selectedNodes.size === 1 ? [...selectedNodes][0] : undefined;
   const runPath = g.path ?? `${base === '.' ? '' : `${base}/`}untitled.graph.json`;
 
+  // Leaving the page with unsaved changes asks first.
+  useEffect(() => {
+    if (!g.dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [g.dirty]);
+
   const openDoc = useCallback(
     (doc: GraphDocument, path: string | undefined, baseDir?: string) => {
+      if (g.dirty && !window.confirm('Discard the unsaved changes to this graph?')) return;
       g.load(doc, path);
       setBase(path ? dirOf(path) : (baseDir ?? '.'));
       setSelectedEdges(new Set());

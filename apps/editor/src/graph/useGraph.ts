@@ -12,9 +12,11 @@ import { emptyGraph } from './model';
 const COALESCE_MS = 800;
 
 export function useGraph() {
-  const [history, setHistory] = useState<History>(() => startHistory(emptyGraph()));
+  const [initial] = useState(emptyGraph);
+  const [history, setHistory] = useState<History>(() => startHistory(initial));
   const [path, setPath] = useState<string | undefined>(undefined);
-  const [saved, setSaved] = useState<GraphDocument | undefined>(undefined);
+  /** The document as last loaded or saved: "dirty" means changed since. */
+  const [saved, setSaved] = useState<GraphDocument>(initial);
   const [diagnostics, setDiagnostics] = useState<readonly Diagnostic[]>([]);
   const last = useRef<{ key?: string; at: number }>({ at: 0 });
   const doc = history.present;
@@ -36,7 +38,7 @@ export function useGraph() {
   const load = useCallback((d: GraphDocument, p: string | undefined) => {
     setHistory(startHistory(d));
     setPath(p);
-    setSaved(p ? d : undefined);
+    setSaved(d);
     last.current = { at: 0 };
   }, []);
 
