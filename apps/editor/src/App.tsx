@@ -285,6 +285,10 @@ export function App() {
   }, [g, save, doRun, selectedNodes, dialog]);
 
   const layerCounts = useLayerCounts(g.doc, base);
+  const showExamples = useCallback(
+    () => void api.files.examples.query().then((list) => setDialog({ kind: 'examples', list }), (e: unknown) => say(errorMessage(e), 'error')),
+    [say],
+  );
   const modelSuggestions = useMemo(() => models.map((m) => relativePath(base, m)), [models, base]);
 
   return (
@@ -300,7 +304,7 @@ export function App() {
         onBackend={setBackend}
         {...(unsupported && { browserUnsupported: unsupported })}
         onNew={() => openDoc(emptyGraph(), undefined)}
-        onExamples={() => api.files.examples.query().then((list) => setDialog({ kind: 'examples', list }), (e: unknown) => say(errorMessage(e), 'error'))}
+        onExamples={showExamples}
         onOpen={() => api.files.list.query().then((r) => setDialog({ kind: 'open', graphs: r.graphs, pngs: r.pngs }), (e: unknown) => say(errorMessage(e), 'error'))}
         onOpenFile={(f) => void openFile(f)}
         onSave={() => void save(false)}
@@ -346,6 +350,15 @@ export function App() {
             <Controls />
             <MiniMap pannable zoomable />
           </ReactFlow>
+          {Object.keys(g.doc.nodes).length === 0 && (
+            <div className="empty-hint" data-testid="empty-hint">
+              <p>This graph is empty.</p>
+              <button type="button" onClick={showExamples}>
+                Open an example
+              </button>
+              <p>or add nodes: click or drag them from the palette, or type a name here.</p>
+            </div>
+          )}
           {quick && (
             <QuickAdd
               types={types}
