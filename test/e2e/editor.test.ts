@@ -196,4 +196,23 @@ describe('editor (Chromium + stylegraph serve)', () => {
     await node.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   });
+
+  it('picks layers on cells or by name, and adds nodes from the searchable palette', async () => {
+    await page.getByTestId('node-mixCoarse').locator('.sg-node-head').click();
+    const layers = page.getByTestId('param-mixCoarse-layers');
+    expect(await layers.inputValue()).toBe('coarse');
+    // The model has 10 ws; coarse is 0–3, so adding cell 4 gives 0-4.
+    const cells = page.getByTestId('inspector').locator('.layer-cells .cell');
+    expect(await cells.count()).toBe(10);
+    await cells.nth(4).click();
+    expect(await layers.inputValue()).toBe('0-4');
+    await page.getByTestId('inspector').getByRole('button', { name: 'fine', exact: true }).click();
+    expect(await layers.inputValue()).toBe('fine');
+
+    await page.getByTestId('palette-search').fill('consta');
+    expect(await page.locator('.palette-item').count()).toBe(1);
+    await page.getByTestId('palette-std/Constant').click();
+    await page.getByTestId('node-constant').waitFor();
+    expect(await page.getByTestId('inspector').locator('h3').textContent()).toBe('Constant');
+  });
 });
