@@ -105,6 +105,12 @@ describe('editor (Chromium + stylegraph serve)', () => {
     expect(await page.getByTestId(`node-${GRAPH.unchanged}`).getAttribute('data-run-status')).toBe('cached');
     await page.screenshot({ path: join(SCREENSHOTS, 'editor.png') });
 
+    // The files the run wrote open from the status bar.
+    const name = GRAPH.savedAs.split('/').pop()!.replace('.graph.json', '');
+    await page.getByTestId(`output-out/${name}/${GRAPH.image}`).click();
+    expect(await page.getByTestId('output-view').locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await page.getByRole('button', { name: 'close' }).click();
+
     // Undo and redo the seed change.
     await page.getByTestId('canvas').locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+z');

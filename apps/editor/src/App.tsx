@@ -7,6 +7,7 @@ import { Inspector } from './components/Inspector';
 import { DRAG_TYPE, Palette } from './components/Palette';
 import { QuickAdd } from './components/QuickAdd';
 import { ExamplesDialog, OpenDialog, type Example } from './components/Dialogs';
+import { OutputView } from './components/OutputView';
 import { Toolbar, type Backend } from './components/Toolbar';
 import { relativePath } from './graph/layout';
 import { emptyGraph, setParam, setTitle } from './graph/model';
@@ -22,7 +23,7 @@ import { useToast } from './useToast';
 
 const nodeTypes = { graph: GraphNodeView };
 
-type Dialog = { kind: 'examples'; list: Example[] } | { kind: 'open'; graphs: string[]; pngs: string[] };
+type Dialog = { kind: 'examples'; list: Example[] } | { kind: 'open'; graphs: string[]; pngs: string[] } | { kind: 'output'; path: string };
 
 export function App() {
   const g = useGraph();
@@ -187,7 +188,16 @@ export function App() {
       </div>
       <footer className="status" data-testid="status">
         <span data-testid="run-message">{run.message ?? 'Ready. Open an example, tweak a parameter, press Run.'}</span>
-        {run.written.length > 0 && <span className="written">wrote {run.written.join(', ')}</span>}
+        {run.written.length > 0 && (
+          <span className="written">
+            wrote{' '}
+            {run.written.map((w) => (
+              <button key={w} type="button" className="link" data-testid={`output-${w}`} onClick={() => setDialog({ kind: 'output', path: w })}>
+                {w}
+              </button>
+            ))}
+          </span>
+        )}
       </footer>
       {toast && (
         <div className={`toast ${toast.kind}`} data-testid="toast" role="alert">
@@ -195,6 +205,7 @@ export function App() {
         </div>
       )}
       {dialog?.kind === 'examples' && <ExamplesDialog examples={dialog.list} onOpen={open} onClose={() => setDialog(undefined)} />}
+      {dialog?.kind === 'output' && <OutputView path={dialog.path} onClose={() => setDialog(undefined)} />}
       {dialog?.kind === 'open' && <OpenDialog graphs={dialog.graphs} pngs={dialog.pngs} onOpen={open} onClose={() => setDialog(undefined)} />}
     </div>
   );
