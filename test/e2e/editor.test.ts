@@ -220,5 +220,9 @@ describe('editor (Chromium + stylegraph serve)', () => {
     await page.getByTestId('palette-std/Constant').click();
     await page.getByTestId('node-constant').waitFor();
     expect(await page.getByTestId('inspector').locator('h3').textContent()).toBe('Constant');
+    // Dragging from the palette drops the node where it is released.
+    await page.getByTestId('palette-search').fill('statistic');
+    await page.getByTestId('palette-std/Statistic').dragTo(page.getByTestId('canvas').locator('.react-flow__pane'), { targetPosition: { x: 160, y: 220 } });
+    await page.getByTestId('node-statistic').waitFor();
   });
 });
