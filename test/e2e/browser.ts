@@ -9,9 +9,9 @@ export const CHROMIUM = process.env.STYLEGRAPH_CHROMIUM ?? '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export async function launch(extraArgs: readonly string[] = []): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The editor's end-to-end tests need Chromium at ${CHROMIUM}, and it is not there. Install Debian's package: apt-get update && apt-get install -y chromium (or set STYLEGRAPH_CHROMIUM to a Chromium binary).`);
+export async function launch(extraArgs: readonly string[] = [], executable = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executable)) {
+    throw new Error(`The editor's end-to-end tests need Chromium at ${executable}, and it is not there. Install Debian's package: apt-get update && apt-get install -y chromium (or set STYLEGRAPH_CHROMIUM to a Chromium binary).`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  return chromium.launch({ executablePath: executable, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

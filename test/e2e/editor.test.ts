@@ -105,6 +105,12 @@ describe('editor (Chromium + stylegraph serve)', () => {
     expect(await page.getByTestId(`node-${GRAPH.unchanged}`).getAttribute('data-run-status')).toBe('cached');
     await page.screenshot({ path: join(SCREENSHOTS, 'editor.png') });
 
+    // The files the run wrote open from the status bar.
+    const name = GRAPH.savedAs.split('/').pop()!.replace('.graph.json', '');
+    await page.getByTestId(`output-out/${name}/${GRAPH.image}`).click();
+    expect(await page.getByTestId('output-view').locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await page.getByRole('button', { name: 'close' }).click();
+
     // Undo and redo the seed change.
     await page.getByTestId('canvas').locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+z');
@@ -195,5 +201,28 @@ describe('editor (Chromium + stylegraph serve)', () => {
     await page.keyboard.press('Delete');
     await node.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
+  });
+
+  it('picks layers on cells or by name, and adds nodes from the searchable palette', async () => {
+    await page.getByTestId('node-mixCoarse').locator('.sg-node-head').click();
+    const layers = page.getByTestId('param-mixCoarse-layers');
+    expect(await layers.inputValue()).toBe('coarse');
+    // The model has 10 ws; coarse is 0–3, so adding cell 4 gives 0-4.
+    const cells = page.getByTestId('inspector').locator('.layer-cells .cell');
+    expect(await cells.count()).toBe(10);
+    await cells.nth(4).click();
+    expect(await layers.inputValue()).toBe('0-4');
+    await page.getByTestId('inspector').getByRole('button', { name: 'fine', exact: true }).click();
+    expect(await layers.inputValue()).toBe('fine');
+
+    await page.getByTestId('palette-search').fill('consta');
+    expect(await page.locator('.palette-item').count()).toBe(1);
+    await page.getByTestId('palette-std/Constant').click();
+    await page.getByTestId('node-constant').waitFor();
+    expect(await page.getByTestId('inspector').locator('h3').textContent()).toBe('Constant');
+    // Dragging from the palette drops the node where it is released.
+    await page.getByTestId('palette-search').fill('statistic');
+    await page.getByTestId('palette-std/Statistic').dragTo(page.getByTestId('canvas').locator('.react-flow__pane'), { targetPosition: { x: 160, y: 220 } });
+    await page.getByTestId('node-statistic').waitFor();
   });
 });

@@ -91,7 +91,7 @@ def precision_recall(real, fake, k=3):
 
 def fd_pr(real_feats, fake_feats, k=3):
     p, r = precision_recall(real_feats, fake_feats, k)
-    return {"fd": round(frechet_distance(real_feats, fake_feats), 4), "precision": round(p, 4), "recall": round(r, 4),
+    return {"fd": float(f"{frechet_distance(real_feats, fake_feats):.6g}"), "precision": round(p, 4), "recall": round(r, 4),
             "n_real": len(real_feats), "n_fake": len(fake_feats), "k": k, "feature_dim": real_feats.shape[1]}
 
 

@@ -6,8 +6,8 @@ domain's Fréchet distance and k-NN precision/recall (tools/metric/fd_pr.py); th
 (models/metrics/face-features.onnx) has the outputs `features` [B, F] and `attributes` [B, 30]
 (the predicted label vector, in label units and order).
 
-Trunk: four stride-2 3×3 convolutions (64 → 32 → 16 → 8 → 4 px) with batch norm + ReLU and one
-stride-1 conv at 16 px, then flatten (4·4·128) → linear → ReLU = features. Heads on the features:
+Trunk: 3×3 convolutions with batch norm + ReLU, one at full resolution, four with stride 2
+(64 → 32 → 16 → 8 → 4 px) and one more at 16 px, then flatten (4·4·128) → linear → ReLU = features. Heads on the features:
   - regression (standardized targets, MSE) for the continuous labels, REGRESSION below;
   - classification for the categorical ones: hair style (4 classes), hair colour (one of 6
     palette entries: hairR/G/B), iris colour (one of 4: irisR/G/B), glasses (binary) and
@@ -65,7 +65,8 @@ class FaceFeatures(nn.Module):
     def __init__(self, feature_dim=FEATURE_DIM):
         super().__init__()
         self.trunk = nn.Sequential(
-            block(3, 32, 2),  # 32 px
+            block(3, 16, 1),  # 64 px: fine detail (freckles, brows are 1–2 px at this size)
+            block(16, 32, 2),  # 32 px
             block(32, 64, 2),  # 16 px
             block(64, 64, 1),
             block(64, 128, 2),  # 8 px

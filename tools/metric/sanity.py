@@ -2,8 +2,8 @@
 Sanity checks of fd_pr.py's numbers: two disjoint sets of real renders should be near FD 0 and
 P/R near what same-distribution sets give; degraded renders should be clearly worse.
 
-  npx stylegraph run /tmp/ds/ds.graph.json --set faces.seeds=30000-39999 --out /tmp/ds/out30
-  npx stylegraph run /tmp/ds/ds.graph.json --set faces.seeds=40000-49999 --out /tmp/ds/out40
+  npx stylegraph run examples/faces-dataset.graph.json --set faces.seeds=30000-39999 --out /tmp/ds/out30
+  npx stylegraph run examples/faces-dataset.graph.json --set faces.seeds=40000-49999 --out /tmp/ds/out40
   /usr/bin/python3 tools/metric/sanity.py --a /tmp/ds/out30 --b /tmp/ds/out40
 
 Prints one JSON line per comparison (a = reference "real" set, b = the compared set):

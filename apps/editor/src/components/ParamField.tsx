@@ -58,7 +58,7 @@ function LayerPicker({ value, onChange, testId, layers }: { value: string; onCha
             className={`cell ${set.has(i) ? (named ? 'on preset' : 'on') : ''}`}
             title={`${layers?.kind === 'noise' ? 'noise layer' : 'w'} ${i}`}
             onClick={() => {
-              const next = new Set(named ? [] : set);
+              const next = new Set(set);
               if (next.has(i)) next.delete(i);
               else next.add(i);
               if (next.size) onChange(layerText(next));

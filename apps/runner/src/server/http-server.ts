@@ -108,7 +108,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host;
+  // A wildcard address is opened as localhost; an IPv6 address goes in brackets.
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const origin = `http://${shownHost}:${port}`;
   return {
     server,

@@ -9,17 +9,15 @@ import { WorkspaceError, type Workspace } from './workspace.js';
 
 export class RunFiles implements FileAccess {
   private readonly inner: NodeFiles;
+  /** Files written, workspace-relative. */
+  readonly written: string[] = [];
 
   constructor(
     private readonly workspace: Workspace,
     private readonly readRoot: string,
-    outDir: string,
+    private readonly outDir: string,
   ) {
     this.inner = new NodeFiles({ readRoot, outDir });
-  }
-
-  get written(): readonly string[] {
-    return this.inner.written;
   }
 
   private async check(path: string): Promise<void> {
@@ -46,7 +44,10 @@ export class RunFiles implements FileAccess {
     return this.inner.hash(path);
   }
 
-  write(path: string, data: Uint8Array): Promise<string> {
-    return this.inner.write(path, data);
+  async write(path: string, data: Uint8Array): Promise<string> {
+    await this.inner.write(path, data);
+    const shown = this.workspace.relative(resolve(this.outDir, path));
+    this.written.push(shown);
+    return shown;
   }
 }

@@ -213,6 +213,15 @@ describe('stylegraph serve: token and request size', () => {
     const headers = { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' };
     const body = JSON.stringify({ graph: { format: 'stylegraph.graph', formatVersion: 1, title: 'x'.repeat(5000), nodes: {}, edges: [] } });
     expect((await fetch(`${local()}/trpc/graph.validate?method=POST`, { method: 'POST', headers, body })).status).toBe(413);
+    // A chunked body (no Content-Length) is cut off at the limit too.
+    const chunked = await new Promise<number | undefined>((done, fail) => {
+      const url = new URL(`${local()}/trpc/graph.validate?method=POST`);
+      const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (r) => done(r.resume().statusCode));
+      req.on('error', fail);
+      for (let i = 0; i < 10; i++) req.write(body.slice(i * 600, (i + 1) * 600));
+      req.end();
+    });
+    expect(chunked).toBe(413);
     const small = JSON.stringify({ graph: { format: 'stylegraph.graph', formatVersion: 1, nodes: {}, edges: [] } });
     expect((await fetch(`${local()}/trpc/graph.validate`, { method: 'POST', headers, body: small })).status).toBe(200);
   });
