@@ -12,6 +12,13 @@ describe('.npy', () => {
     expect(readNpy(writeNpy(tensor('float64', [4], Float64Array.from([0.1, 2, 3, 4])))).dims).toEqual([4]);
   });
 
+  it('reads a Node Buffer from a pooled allocation (whose slice shares memory)', () => {
+    const npy = writeNpy(tensor('float32', [2], Float32Array.from([1.5, -2])));
+    // Buffer.from(array) of a small size lands in Node's shared pool at a non-zero offset.
+    const pooled = (globalThis as unknown as { Buffer: { from(a: Uint8Array): Uint8Array } }).Buffer.from(npy);
+    expect(Array.from(readNpy(pooled).data as Float32Array)).toEqual([1.5, -2]);
+  });
+
   it('refuses what it cannot read, naming the file', () => {
     expect(() => readNpy(new Uint8Array(12), 'w.npy')).toThrow('w.npy: not a .npy file');
     const big = writeNpy(tensor('float32', [4], new Float32Array(4)));

@@ -31,7 +31,8 @@ export function readNpy(bytes: Uint8Array, file = 'npy'): Tensor {
   if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new NpyError(`${file}: invalid shape (${shapeText})`);
   const n = sizeOf(dims);
   if (start + n * BYTES[dtype] > bytes.length) throw new NpyError(`${file}: data is shorter than shape (${shapeText}) needs`);
-  const raw = bytes.slice(start, start + n * BYTES[dtype]).buffer;
+  // A copy into a fresh buffer: Node's Buffer.slice shares memory (and the pool) with the input.
+  const raw = new Uint8Array(bytes.subarray(start, start + n * BYTES[dtype])).buffer;
   const data = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, bool: Uint8Array }[dtype];
   return tensor(dtype, dims, new data(raw) as never);
 }
