@@ -5,6 +5,7 @@
 export * from './values/tensor.js';
 export { readNpy, writeNpy, NpyError } from './values/npy.js';
 export { readStoredZip, ZipError } from './values/zip.js';
+export { summarizeValue } from './values/summarize.js';
 
 export {
   GRAPH_FORMAT,

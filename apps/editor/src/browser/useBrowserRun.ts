@@ -5,11 +5,10 @@
  * this page's cache, as on the server.
  */
 import { useCallback, useRef, useState } from 'react';
-import { MemoryCache, checkGraph, execute, type GraphDocument } from '@stylegraph/core';
+import { MemoryCache, checkGraph, execute, type GraphDocument, summarizeValue } from '@stylegraph/core';
 import { webBackends, registerWebBackends } from '@stylegraph/ops-gpu/web';
 import { errorMessage, type ServerRunEvent } from '../api';
 import { initialRun, reduceRun, type RunState } from '../run/useRun';
-import { summarize } from './summarize';
 import { browserRegistry } from './registry';
 import { RemoteFiles } from './remote-files';
 import { previewsOf } from './previews';
@@ -63,7 +62,7 @@ export function useBrowserRun() {
         concurrency: 1,
         onEvent: push,
         onOutputs: (node, outputs) => {
-          push({ type: 'values', node, values: summarize(outputs) as Record<string, unknown> });
+          push({ type: 'values', node, values: summarizeValue(outputs) as Record<string, unknown> });
           previews.push(previewsOf(outputs).then((p) => void (p.length && push({ type: 'preview', node, previews: p })), () => undefined));
         },
       });

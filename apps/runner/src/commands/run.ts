@@ -4,11 +4,10 @@
  * Exit 0 on success, 1 when a node (or an assertion) failed, 2 when the graph is invalid.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { execute, formatDiagnostic, type RunSummary } from '@stylegraph/core';
+import { execute, formatDiagnostic, type RunSummary, summarizeValue } from '@stylegraph/core';
 import { NodeFiles } from '../host/node-files.js';
 import { junitXml } from '../report/junit.js';
 import { progressPrinter } from '../report/progress.js';
-import { summarizeValue } from '../report/summarize.js';
 import { loadAndCheck } from './load.js';
 
 export interface RunOptions {

@@ -5,8 +5,7 @@
  * a re-run after an edit recomputes only the nodes the edit affects.
  */
 import { randomUUID } from 'node:crypto';
-import { execute, MemoryCache, type CheckedGraph, type Diagnostic, type NodeResult, type RunEvent, type RunStatus } from '@stylegraph/core';
-import { summarizeValue } from '../report/summarize.js';
+import { execute, MemoryCache, type CheckedGraph, type Diagnostic, type NodeResult, type RunEvent, type RunStatus, summarizeValue } from '@stylegraph/core';
 import { previewsOf, type Preview } from './previews.js';
 import type { RunFiles } from './run-files.js';
 

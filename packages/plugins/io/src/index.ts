@@ -10,6 +10,7 @@ import { ImageCompare, compareImages } from './nodes/image-compare.js';
 export { ImageGrid, SaveImage, SaveTensor, LoadTensor, PixelStd, LoadImage, ImageCompare, compareImages, PNG_GRAPH_KEY, toUint8 };
 export { decodePng, type DecodedImage } from './png/decode.js';
 export { resizeArea } from './image/resize.js';
+export { imagePreview, isImageTensor } from './image/preview.js';
 export { encodePng, asciiJson } from './png/encode.js';
 export { readPngText, PngError } from './png/text.js';
 

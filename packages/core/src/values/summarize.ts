@@ -1,5 +1,5 @@
-/** Turns output values into small JSON-friendly summaries (tensors become dtype and shape). */
-import { isTensor } from '@stylegraph/core';
+/** Turns output values into small JSON-friendly summaries (tensors become dtype and shape), as run reports and the editor show them. */
+import { isTensor } from './tensor.js';
 
 export function summarizeValue(v: unknown): unknown {
   if (isTensor(v)) return { tensor: { dtype: v.dtype, dims: v.dims } };
