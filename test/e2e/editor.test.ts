@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { serializeGraph, type GraphDocument } from '@stylegraph/core';
 import { decodePng } from '@stylegraph/plugin-io';
-import { launch } from './browser.js';
+import { launch, runInEditor } from './browser.js';
 import { repoRoot, serve, type Served } from './serve.js';
 
 /** The graph the tests drive, and the nodes they touch. */
@@ -33,18 +33,8 @@ const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL('../.
 const bin = join(repoRoot, 'apps/runner/bin/stylegraph.js');
 
 async function runAndWait(page: Page, want = 'ok'): Promise<void> {
-  const phase = page.getByTestId('run-phase');
-  const before = await phase.getAttribute('data-run-id');
-  await page.getByTestId('run').click();
-  await page.waitForFunction(
-    (prev) => {
-      const el = document.querySelector('[data-testid="run-phase"]');
-      return !!el && el.getAttribute('data-run-id') !== prev && ['ok', 'failed', 'cancelled', 'invalid', 'error'].includes(el.textContent ?? '');
-    },
-    before,
-    { timeout: 90_000 },
-  );
-  expect(await phase.textContent(), await page.getByTestId('run-message').textContent() ?? '').toBe(want);
+  const { phase, message } = await runInEditor(page, 90_000);
+  expect(phase, message).toBe(want);
 }
 
 const previewSrc = (page: Page) => page.getByTestId(`preview-${GRAPH.preview}`).first().getAttribute('src');

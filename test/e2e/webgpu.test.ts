@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { decodePng } from '@stylegraph/plugin-io';
-import { launch } from './browser.js';
+import { launch, runInEditor } from './browser.js';
 import { repoRoot, serve, type Served } from './serve.js';
 
 const GRAPH = {
@@ -22,18 +22,8 @@ const outDir = join(repoRoot, 'out', GRAPH.savedAs.split('/').pop()!.replace('.g
 
 async function run(page: Page, backend: string): Promise<string> {
   await page.getByTestId('backend').selectOption(backend);
-  const before = await page.getByTestId('run-phase').getAttribute('data-run-id');
-  await page.getByTestId('run').click();
-  await page.waitForFunction(
-    (prev) => {
-      const el = document.querySelector('[data-testid="run-phase"]');
-      return !!el && el.getAttribute('data-run-id') !== prev && ['ok', 'failed', 'cancelled', 'invalid', 'error'].includes(el.textContent ?? '');
-    },
-    before,
-    { timeout: 240_000 },
-  );
-  const message = (await page.getByTestId('run-message').textContent()) ?? '';
-  expect(await page.getByTestId('run-phase').textContent(), message).toBe('ok');
+  const { phase, message } = await runInEditor(page, 240_000);
+  expect(phase, message).toBe('ok');
   return message;
 }
 

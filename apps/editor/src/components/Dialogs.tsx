@@ -40,29 +40,27 @@ export function ExamplesDialog({ examples, onOpen, onClose }: { examples: readon
   );
 }
 
+function FileButtons({ files, onOpen }: { files: readonly string[]; onOpen: (path: string) => void }) {
+  return (
+    <ul className="file-list">
+      {files.map((f) => (
+        <li key={f}>
+          <button type="button" data-testid={`open-${f}`} onClick={() => onOpen(f)}>
+            {f}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function OpenDialog({ graphs, pngs, onOpen, onClose }: { graphs: readonly string[]; pngs: readonly string[]; onOpen: (path: string) => void; onClose: () => void }) {
   return (
     <Modal title="Open from the workspace" onClose={onClose}>
       <h4>Graphs</h4>
-      <ul className="file-list">
-        {graphs.map((g) => (
-          <li key={g}>
-            <button type="button" data-testid={`open-${g}`} onClick={() => onOpen(g)}>
-              {g}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <FileButtons files={graphs} onOpen={onOpen} />
       <h4>PNGs (their embedded graph)</h4>
-      <ul className="file-list">
-        {pngs.map((g) => (
-          <li key={g}>
-            <button type="button" data-testid={`open-${g}`} onClick={() => onOpen(g)}>
-              {g}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <FileButtons files={pngs} onOpen={onOpen} />
     </Modal>
   );
 }
