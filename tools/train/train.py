@@ -4,11 +4,13 @@ tools/train/dataset.graph.json): non-saturating logistic loss, lazy R1 (every 16
 style-mixing regularization (p = 0.9), G EMA with ramp-up, resumable checkpoints (re-run the
 same command), progress in kimg and img/s, sample grids every --snap-kimg. CPU or CUDA.
 
-models/faces64 was made with:
+models/faces64 (its MODEL.md has the whole record) was made with:
   npx stylegraph run tools/train/dataset.graph.json --out runs/data
   /usr/bin/python3 tools/train/train.py --data runs/data/images.npy --run runs/faces64 \
-      --batch 16 --channel-base 1024 --channel-max 128 --map 2 --snap-kimg 10 --threads 1 --kimg K
+      --batch 16 --channel-base 1024 --channel-max 128 --map 2 --snap-kimg 10 --threads 2 --kimg 110
   /usr/bin/python3 tools/train/export.py --run runs/faces64 --out models/faces64 --name faces64
+Where two torch processes share a small machine, give each one thread (and
+OMP_WAIT_POLICY=PASSIVE): oversubscribed OpenMP threads slow training by an order of magnitude.
 """
 import argparse
 import copy
