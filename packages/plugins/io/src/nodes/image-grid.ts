@@ -56,8 +56,11 @@ export const ImageGrid = defineNode({
     const GW = nc * W + (nc - 1) * p;
     const out = new Float32Array(C * GH * GW).fill(-1); // [C, GH, GW]
     for (const { src, b, row, col, label } of cells) {
-      const cell = new Float32Array(src.data.subarray(b * C * H * W, (b + 1) * C * H * W)); // [C, H, W]
-      if (label) drawLabel(cell, C, H, W, label, 0, 0, params.labelScale);
+      let cell = src.data.subarray(b * C * H * W, (b + 1) * C * H * W); // [C, H, W]
+      if (label) {
+        cell = new Float32Array(cell); // drawn on a copy, never on the input
+        drawLabel(cell, C, H, W, label, 0, 0, params.labelScale);
+      }
       const [y0, x0] = [row * (H + p), col * (W + p)];
       for (let c = 0; c < C; c++) {
         for (let y = 0; y < H; y++) out.set(cell.subarray((c * H + y) * W, (c * H + y + 1) * W), (c * GH + y0 + y) * GW + x0);

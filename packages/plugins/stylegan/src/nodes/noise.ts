@@ -2,6 +2,7 @@
 import { NodeError, defineNode, z } from '@stylegraph/core';
 import { noiseLayers } from '@stylegraph/ops-gpu';
 import type { StyleGANGenerator } from '../generator-value.js';
+import { parseLayerSpec } from './layer-spec.js';
 
 export interface NoiseSpec {
   readonly mode: 'const' | 'random' | 'none';
@@ -12,21 +13,9 @@ export interface NoiseSpec {
 
 /** Conv-layer indices selected by "0-3,7" or the presets coarse (≤ 8 px), middle (16–32 px), fine (≥ 64 px). */
 export function noiseLayerSet(spec: string, layerRes: readonly number[]): Set<number> {
-  const presets: Record<string, (res: number) => boolean> = { coarse: (r) => r <= 8, middle: (r) => r >= 16 && r <= 32, fine: (r) => r >= 64 };
-  const out = new Set<number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const preset = presets[part];
-    if (preset) {
-      layerRes.forEach((r, i) => preset(r) && out.add(i));
-      continue;
-    }
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m || Number(m[2] ?? m[1]) < Number(m[1])) throw new NodeError('LAYERS_INVALID', `"${part}" is not a layer range (use e.g. "0-3", "coarse", "middle", "fine")`);
-    const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (b >= layerRes.length) throw new NodeError('LAYERS_OUT_OF_RANGE', `noise layers ${part} go beyond this generator’s ${layerRes.length} conv layers (0…${layerRes.length - 1})`);
-    for (let i = a; i <= b; i++) out.add(i);
-  }
-  return out;
+  const presets: Record<string, (i: number) => boolean> = { coarse: (i) => layerRes[i]! <= 8, middle: (i) => layerRes[i]! >= 16 && layerRes[i]! <= 32, fine: (i) => layerRes[i]! >= 64 };
+  const n = layerRes.length;
+  return new Set(parseLayerSpec(spec, n, presets, { example: '0-3', beyond: (part) => `noise layers ${part} go beyond this generator’s ${n} conv layers (0…${n - 1})` }));
 }
 
 export const Noise = defineNode({

@@ -5,21 +5,18 @@
  * the one column), so several sources chain: mix(a, b, coarse) → mix(·, c, fine).
  */
 import { NodeError, defineNode, tensor, z } from '@stylegraph/core';
+import { parseLayerSpec } from './layer-spec.js';
 
 /** The StyleGAN paper's split: coarse 4²–8² (ws 0–3), middle 16²–32² (4–7), fine 64²+ (8…). */
+const MIX_PRESETS: Record<string, (i: number) => boolean> = { coarse: (i) => i < 4, middle: (i) => i >= 4 && i < 8, fine: (i) => i >= 8 };
+const PRESET_START: Record<string, number> = { coarse: 0, middle: 4, fine: 8 };
+
 export function mixLayers(spec: string, numWs: number): number[] {
-  const presets: Record<string, [number, number]> = { coarse: [0, 4], middle: [4, 8], fine: [8, numWs] };
-  const out = new Set<number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const preset = presets[part];
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (preset && preset[0] >= Math.min(preset[1], numWs)) throw new NodeError('LAYERS_OUT_OF_RANGE', `this generator’s ${numWs} ws have no ${part} layers (${part} starts at ws ${preset[0]})`);
-    const [a, b] = preset ? [preset[0], Math.min(preset[1], numWs) - 1] : m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
-    if (!Number.isInteger(a) || b < a) throw new NodeError('LAYERS_INVALID', `"${part}" is not a layer range (use e.g. "0-6", "coarse", "middle", "fine")`);
-    if (b >= numWs) throw new NodeError('LAYERS_OUT_OF_RANGE', `layers ${part} go beyond this generator’s ${numWs} ws (0…${numWs - 1})`);
-    for (let i = a; i <= b; i++) out.add(i);
-  }
-  return [...out].sort((x, y) => x - y);
+  return parseLayerSpec(spec, numWs, MIX_PRESETS, {
+    example: '0-6',
+    beyond: (part) => `layers ${part} go beyond this generator’s ${numWs} ws (0…${numWs - 1})`,
+    emptyPreset: (part) => `this generator’s ${numWs} ws have no ${part} layers (${part} starts at ws ${PRESET_START[part]})`,
+  });
 }
 
 export const StyleMix = defineNode({
