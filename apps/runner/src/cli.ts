@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './graph-file.js';
 import { PluginLoadError } from './host/plugins.js';
+import { describeErrno, isErrno } from './host/errno.js';
 import { checkCommand } from './commands/check.js';
 import { nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
@@ -32,7 +33,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .showHelpAfterError('(run stylegraph --help for usage)');
+    .showHelpAfterError('(run stylegraph --help for usage)')
+    .option('--debug', 'print the stack trace of an unexpected error');
+  const debug = () => program.opts<{ debug?: boolean }>().debug === true;
 
   program
     .command('check')
@@ -78,7 +81,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--token <token>', 'token clients must present (default: random when not on loopback)')
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .action(async (o: { port: string; host: string; workspace?: string; token?: string; plugin: string[] }) => {
-      code = await serveCommand(o, io);
+      code = await serveCommand({ ...o, debug: debug() }, io);
     });
 
   const model = program.command('model').description('work with model files');
@@ -105,7 +108,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.err(`stylegraph: ${e.message}`);
       return 2;
     }
-    io.err(`stylegraph: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    // A file the user named that cannot be read or written: one line, a usage error.
+    if (isErrno(e)) {
+      io.err(`stylegraph: ${describeErrno(e)}`);
+      return 2;
+    }
+    io.err(`stylegraph: ${debug() && e instanceof Error ? (e.stack ?? e.message) : `internal error: ${e instanceof Error ? e.message : String(e)} (run with --debug for the stack trace)`}`);
     return 1;
   }
 }

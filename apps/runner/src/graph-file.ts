@@ -1,6 +1,6 @@
 /** Reading a graph file for the CLI and applying `--set node.param=value` overrides. */
 import { readFile } from 'node:fs/promises';
-import { parseJson, type Diagnostic } from '@stylegraph/core';
+import { MAX_JSON_DEPTH, parseJson, tooDeepAt, z, type Diagnostic, type Registry } from '@stylegraph/core';
 import { PNG_GRAPH_KEY, PngError, readPngText } from '@stylegraph/plugin-io';
 
 export class UsageError extends Error {}
@@ -41,15 +41,45 @@ export function parseSetValue(text: string): unknown {
   }
 }
 
+/** What a param accepts, for an error message: `a string — Seeds, e.g. "0-7,42,6600".` */
+function acceptedForm(schema: z.ZodType): string {
+  let type = '';
+  try {
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { type?: string; enum?: unknown[]; anyOf?: Array<{ type?: string; const?: unknown }> };
+    type = json.enum ? `one of ${json.enum.map((v) => JSON.stringify(v)).join(', ')}` : json.type ? `a ${json.type}` : json.anyOf ? json.anyOf.map((o) => (o.const !== undefined ? JSON.stringify(o.const) : `a ${o.type ?? 'value'}`)).join(' or ') : '';
+  } catch {
+    type = '';
+  }
+  const description = schema.description;
+  return [type, description].filter(Boolean).join(' — ') || 'see `stylegraph nodes`';
+}
+
+/**
+ * The value a `--set` text stands for: its JSON reading when the param accepts that, else the
+ * text itself when the param accepts a string (`--set seeds.seeds=42` gives "42"); without a
+ * schema (unknown node type or param), the JSON reading. Undefined + a reason when neither fits.
+ */
+export function coerceSetValue(text: string, schema: z.ZodType | undefined): { value?: unknown; problem?: string } {
+  const parsed = parseSetValue(text);
+  if (parsed && typeof parsed === 'object' && tooDeepAt(parsed) !== undefined) return { problem: `the value nests deeper than ${MAX_JSON_DEPTH} levels` };
+  if (!schema) return { value: parsed };
+  const first = schema.safeParse(parsed);
+  if (first.success) return { value: parsed };
+  if (typeof parsed !== 'string' && schema.safeParse(text).success) return { value: text };
+  const issue = first.error.issues[0];
+  return { problem: `${issue?.message ?? 'invalid value'}; expected ${acceptedForm(schema)}` };
+}
+
 /**
  * Applies overrides to the parsed document. Returns the new document (or undefined when the
  * text is not JSON, which validation then reports) and usage errors for overrides that do
- * not name an existing node.
+ * not name an existing node or whose value the param cannot take. With a registry, each value
+ * is read as its param's schema expects (see `coerceSetValue`).
  */
-export function applySets(text: string, sets: readonly string[]): { doc?: unknown; errors: string[]; diagnostics: Diagnostic[] } {
+export function applySets(text: string, sets: readonly string[], registry?: Registry): { doc?: unknown; errors: string[]; diagnostics: Diagnostic[] } {
   const parsed = parseJson(text);
   if (parsed.value === undefined) return { errors: [], diagnostics: parsed.diagnostics };
-  const doc = structuredClone(parsed.value) as { nodes?: Record<string, { params?: Record<string, unknown> }> };
+  const doc = parsed.value as { nodes?: Record<string, { type?: unknown; params?: Record<string, unknown> }> };
   const errors: string[] = [];
   for (const set of sets) {
     const m = /^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(set);
@@ -58,12 +88,20 @@ export function applySets(text: string, sets: readonly string[]): { doc?: unknow
       continue;
     }
     const [, node, param, value] = m as unknown as [string, string, string, string];
-    const target = doc.nodes?.[node];
-    if (!target || typeof target !== 'object') {
+    const nodes = doc.nodes && typeof doc.nodes === 'object' ? doc.nodes : undefined;
+    const target = nodes && Object.hasOwn(nodes, node) ? nodes[node] : undefined;
+    if (!target || typeof target !== 'object' || Array.isArray(target)) {
       errors.push(`--set ${set}: the graph has no node "${node}"`);
       continue;
     }
-    target.params = { ...(target.params ?? {}), [param]: parseSetValue(value) };
+    const shape = typeof target.type === 'string' ? (registry?.node(target.type)?.def.params.shape as Record<string, z.ZodType> | undefined) : undefined;
+    const coerced = coerceSetValue(value, shape && Object.hasOwn(shape, param) ? shape[param] : undefined);
+    if (coerced.problem !== undefined) {
+      errors.push(`--set ${set}: ${coerced.problem}`);
+      continue;
+    }
+    const params = target.params && typeof target.params === 'object' && !Array.isArray(target.params) ? target.params : {};
+    target.params = { ...params, [param]: coerced.value };
   }
   return { doc, errors, diagnostics: [] };
 }

@@ -27,6 +27,7 @@ export { DIAGNOSTIC_CODES, formatDiagnostic, hasErrors, type Diagnostic, type Di
 export { checkGraph, type CheckResult, type CheckedGraph } from './graph/validate.js';
 export type { ResolvedNode } from './graph/resolve-nodes.js';
 export type { Wiring, Source } from './graph/check-edges.js';
+export type { ShapeResult, PortShapes } from './graph/check-shapes.js';
 
 export {
   PORT_KINDS,
@@ -44,13 +45,28 @@ export {
 export { checkValue } from './types/check-value.js';
 export { Unifier, type Term } from './types/unify.js';
 
-export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type Purity, type NodeRunArgs } from './plugin/define.js';
+export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type Purity, type NodeRunArgs, type ShapeInputs } from './plugin/define.js';
 export { Registry, type RegisteredNode, type NodeTypeInfo } from './plugin/registry.js';
-export { outputPath } from './plugin/params.js';
+export { outputPath, seedListParam } from './plugin/params.js';
+export { isPackageName } from './plugin/package-name.js';
+export { MAX_JSON_DEPTH, tooDeepAt } from './util/json-limits.js';
 export { NodeError, AssertionFailed, type RunContext, type FileAccess, type Logger } from './plugin/context.js';
 
 export { execute, defaultTargets, type ExecuteOptions } from './exec/executor.js';
 export { runGraph } from './exec/run-graph.js';
+export {
+  planMemory,
+  bindOutputSizes,
+  formatBytes,
+  describeOutput,
+  MAX_TENSOR_ELEMENTS,
+  type MemoryPlan,
+  type PlannedOutput,
+  type PlanOptions,
+  type RunSizes,
+  type ShapedGraph,
+} from './exec/memory-plan.js';
+export { PORT_DTYPES, DTYPE_BYTES, plannedElement } from './types/port-dtypes.js';
 export { MemoryCache, type OutputCache, type CacheEntry } from './exec/cache.js';
 export type { RunEvent, RunSummary, NodeResult, NodeStatus, NodeFailure, RunStatus } from './exec/events.js';
 

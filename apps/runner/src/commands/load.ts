@@ -1,6 +1,6 @@
 /** Shared by `check` and `run`: read a graph file, apply overrides, load plugins, validate. */
 import { dirname, resolve } from 'node:path';
-import { checkGraph, type CheckResult, type Registry } from '@stylegraph/core';
+import { checkGraph, parseJson, type CheckResult, type Registry } from '@stylegraph/core';
 import { UsageError, applySets, readGraphFile } from '../graph-file.js';
 import { loadRegistry } from '../host/plugins.js';
 
@@ -12,10 +12,11 @@ export interface LoadedGraph {
 
 export async function loadAndCheck(path: string, opts: { sets?: readonly string[]; plugins?: readonly string[] }): Promise<LoadedGraph> {
   const text = await readGraphFile(path);
-  const { doc, errors, diagnostics } = applySets(text, opts.sets ?? []);
-  if (errors.length) throw new UsageError(errors.join('\n'));
-  const required = Object.keys(((doc as { plugins?: Record<string, string> } | undefined)?.plugins) ?? {});
+  const plugins = (parseJson(text).value as { plugins?: unknown } | undefined)?.plugins;
+  const required = plugins && typeof plugins === 'object' ? Object.keys(plugins) : [];
   const registry = await loadRegistry({ required, extra: opts.plugins ?? [], fromDir: dirname(resolve(path)) });
+  const { doc, errors, diagnostics } = applySets(text, opts.sets ?? [], registry);
+  if (errors.length) throw new UsageError(errors.join('\n'));
   const check = doc === undefined ? { ok: false, diagnostics } : checkGraph(doc, registry);
   return { path, registry, check };
 }

@@ -10,6 +10,7 @@ import { sha256Hex } from '@stylegraph/core';
 import { CheckpointError, ModelFileError, readCheckpoint, type LoadedModel } from '@stylegraph/ops-gpu';
 import { saveModel } from '@stylegraph/ops-gpu/node';
 import { UsageError } from '../graph-file.js';
+import { errnoWords, isErrno } from '../host/errno.js';
 
 export interface ImportOptions {
   readonly out: string;
@@ -65,6 +66,8 @@ export async function modelImportCommand(file: string, opts: ImportOptions, io: 
   } catch (e) {
     // e.g. --force onto a folder that is not a model: refused, nothing deleted.
     if (e instanceof ModelFileError) throw new UsageError(e.message);
+    // e.g. --out below a regular file.
+    if (isErrno(e)) throw new UsageError(`cannot write the model folder ${opts.out}: ${errnoWords(e.code)}`);
     throw e;
   }
   const g = model.config.generator;

@@ -27,7 +27,11 @@ export interface Io {
   readonly signal?: AbortSignal;
 }
 
-export const graphName = (path: string) => basename(path).replace(/(\.graph)?\.json$|\.png$/, '');
+/** The output folder name of a graph file: its name without `.graph.json` / `.json` / `.png`; never empty, `.` or `..`. */
+export function graphName(path: string): string {
+  const name = basename(path).replace(/(\.graph)?\.json$|\.png$/, '');
+  return name === '' || name === '.' || name === '..' || name.includes('\0') ? 'untitled' : name;
+}
 
 export async function runCommand(path: string, opts: RunOptions, io: Io): Promise<number> {
   const { check } = await loadAndCheck(path, { sets: opts.set ?? [], plugins: opts.plugin ?? [] });

@@ -1,39 +1,52 @@
 /**
  * File access for nodes run by the CLI: reads resolve against the graph's folder (or the
- * current directory); writes go into the output folder only, atomically (temporary file, then
- * rename), so a failed or cancelled run never leaves a half-written file behind.
+ * current directory); writes go into the output folder only, through `writeInside` (no `..`, no
+ * symbolic links, atomically), so a failed or cancelled run never leaves a half-written file behind.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NodeError, type FileAccess } from '@stylegraph/core';
+import { WriteError, pathSegments, writeInside } from './safe-write.js';
+import { errnoWords, isErrno } from './errno.js';
 
 export interface NodeFileOptions {
   /** Folder that relative read paths are resolved against. */
   readonly readRoot: string;
   /** Folder writes go to (created on first write). */
   readonly outDir: string;
+  /**
+   * An existing folder that `outDir` lies in, trusted as it is; the folders between it and
+   * `outDir` are created or checked like the rest of a write's path (no symbolic links). Default:
+   * `outDir` itself (the CLI's `--out`, the user's own choice, is created as given).
+   */
+  readonly outBase?: string;
 }
 
-const inside = (root: string, p: string) => {
-  const rel = relative(root, p);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-};
+/** Most files and folder depth a folder hash walks (a model folder has a handful). */
+const MAX_HASH_FILES = 10_000;
+const MAX_HASH_DEPTH = 16;
 
-/** SHA-256 of a file, or of a folder's files (names and contents, in sorted order). */
-async function hashPath(path: string, h = createHash('sha256'), prefix = ''): Promise<ReturnType<typeof createHash>> {
+/** SHA-256 of a file, or of a folder's files (names and contents, in sorted order); bounded in depth and count. */
+async function hashPath(path: string, h = createHash('sha256'), prefix = '', budget = { files: MAX_HASH_FILES }, depth = 0): Promise<ReturnType<typeof createHash>> {
   const s = await stat(path);
   if (s.isDirectory()) {
+    if (depth >= MAX_HASH_DEPTH) throw new NodeError('FILE_READ', `cannot hash ${prefix}: folders nest deeper than ${MAX_HASH_DEPTH} levels (a link loop?)`);
     for (const name of (await readdir(path)).sort()) {
       if (name.startsWith('.')) continue;
-      await hashPath(join(path, name), h, `${prefix}${name}/`);
+      await hashPath(join(path, name), h, `${prefix}${name}/`, budget, depth + 1);
     }
   } else {
+    if (--budget.files < 0) throw new NodeError('FILE_READ', `cannot hash the folder: more than ${MAX_HASH_FILES} files`);
     h.update(`${prefix}\0${s.size}\0`);
     h.update(await readFile(path));
   }
   return h;
 }
+
+/** A node-facing read error: the path as the graph names it and the reason in words. */
+const readError = (path: string, e: unknown): NodeError =>
+  e instanceof NodeError ? e : new NodeError('FILE_READ', `cannot read ${path}: ${isErrno(e) ? errnoWords(e.code) : (e as Error).message}`);
 
 export class NodeFiles implements FileAccess {
   readonly written: string[] = [];
@@ -49,20 +62,30 @@ export class NodeFiles implements FileAccess {
     try {
       return new Uint8Array(await readFile(this.readPath(path)));
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new NodeError('FILE_READ', `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      throw readError(path, e);
     }
   }
 
+  /** False only when nothing is there; a link loop or a permission problem is an error, not "missing". */
   async exists(path: string): Promise<boolean> {
-    return stat(this.readPath(path)).then(
-      () => true,
-      () => false,
-    );
+    try {
+      await stat(this.readPath(path));
+      return true;
+    } catch (e) {
+      if (isErrno(e) && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return false;
+      throw readError(path, e);
+    }
   }
 
   async hash(path: string): Promise<string> {
-    const full = this.readPath(path);
+    try {
+      return await this.hashOf(this.readPath(path));
+    } catch (e) {
+      throw readError(path, e);
+    }
+  }
+
+  private async hashOf(full: string): Promise<string> {
     const s = await stat(full);
     const known = this.hashes.get(full);
     if (known && known.mtimeMs === s.mtimeMs && known.size === s.size && !s.isDirectory()) return known.hash;
@@ -72,17 +95,17 @@ export class NodeFiles implements FileAccess {
   }
 
   async write(path: string, data: Uint8Array): Promise<string> {
-    const root = resolve(this.opts.outDir);
-    const full = resolve(root, path);
-    if (!inside(root, full)) throw new NodeError('FILE_WRITE', `refusing to write ${path}: outside the output folder ${root}`);
-    await mkdir(dirname(full), { recursive: true });
-    const tmp = `${full}.${randomBytes(6).toString('hex')}.tmp`;
+    const outDir = resolve(this.opts.outDir);
+    const base = this.opts.outBase === undefined ? outDir : resolve(this.opts.outBase);
+    const within = relative(base, outDir).split(sep).join('/');
+    if (within.startsWith('..') || isAbsolute(within)) throw new NodeError('FILE_WRITE', `refusing to write ${path}: the output folder ${outDir} is outside ${base}`);
+    const segments = pathSegments(path);
+    if (typeof segments === 'string') throw new NodeError('FILE_WRITE', `refusing to write ${JSON.stringify(String(path).slice(0, 200))} outside the output folder: ${segments}`);
+    let full: string;
     try {
-      await writeFile(tmp, data);
-      await rename(tmp, full);
+      full = await writeInside(base, within ? `${within}/${segments.join('/')}` : segments.join('/'), data, { overwrite: true, createRoot: this.opts.outBase === undefined });
     } catch (e) {
-      await rm(tmp, { force: true });
-      throw new NodeError('FILE_WRITE', `cannot write ${path}: ${(e as Error).message}`);
+      throw new NodeError('FILE_WRITE', e instanceof WriteError ? e.message : `cannot write ${path}: ${(e as Error).message}`);
     }
     const shown = relative(process.cwd(), full);
     const display = shown.startsWith('..') ? full : shown.split(sep).join('/');

@@ -2,7 +2,8 @@
  * Who may talk to the server. Bound to loopback, anyone on this machine may (but only under a
  * loopback Host name, which stops DNS-rebinding pages); bound elsewhere, every request needs
  * the token: as `Authorization: Bearer <token>`, or the cookie the server sets when the printed
- * URL (`/?token=…`) is opened. Cross-origin writes are refused either way.
+ * URL (`/?token=…`) is opened. Requests a browser sends for another site are refused either way,
+ * GET included (see `crossSite`).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -34,21 +35,38 @@ export function bearer(req: IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-/** Why a request is refused (status and message), or undefined when it may proceed. */
-export function refusal(req: IncomingMessage, opts: { token?: string; loopbackOnly: boolean }): { status: number; message: string } | undefined {
-  const host = req.headers.host;
-  if (!host) return { status: 400, message: 'a Host header is required' };
-  if (opts.loopbackOnly && !isLoopback(hostName(host))) return { status: 403, message: `host ${hostName(host)} is not a loopback name; open the server as localhost or 127.0.0.1` };
+/**
+ * Whether a browser sent this request on behalf of another site. Browsers mark every request
+ * with `Sec-Fetch-Site` (same-origin, same-site, cross-site, or none for one the user typed
+ * or bookmarked) and cross-origin ones with `Origin`. Another port of localhost is
+ * "same-site" but not the same origin, so only same-origin and user-initiated requests pass.
+ * A top-level navigation to an editor page (not the API) is let through: it reads nothing
+ * and changes nothing, and following a link to the editor should work.
+ */
+export function crossSite(req: IncomingMessage, pathname: string): string | undefined {
+  const site = req.headers['sec-fetch-site'];
   const origin = req.headers.origin;
-  if (origin !== undefined && req.method !== 'GET' && req.method !== 'HEAD') {
+  const navigation = req.method === 'GET' && req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document' && !pathname.startsWith('/trpc/');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none' && !navigation) return `${site} request${origin ? ` from ${origin}` : ''} refused`;
+  if (origin !== undefined && !navigation) {
     let originHost: string | undefined;
     try {
       originHost = new URL(origin).host;
     } catch {
       originHost = undefined;
     }
-    if (originHost !== host) return { status: 403, message: `cross-origin request from ${origin} refused` };
+    if (originHost === undefined || originHost !== req.headers.host) return `cross-origin request from ${origin} refused`;
   }
+  return undefined;
+}
+
+/** Why a request is refused (status and message), or undefined when it may proceed. */
+export function refusal(req: IncomingMessage, pathname: string, opts: { token?: string; loopbackOnly: boolean }): { status: number; message: string } | undefined {
+  const host = req.headers.host;
+  if (!host) return { status: 400, message: 'a Host header is required' };
+  if (opts.loopbackOnly && !isLoopback(hostName(host))) return { status: 403, message: `host ${hostName(host)} is not a loopback name; open the server as localhost or 127.0.0.1` };
+  const site = crossSite(req, pathname);
+  if (site) return { status: 403, message: `${site}: the stylegraph server answers only its own editor` };
   if (opts.token !== undefined && !sameToken(bearer(req), opts.token) && !sameToken(cookie(req, TOKEN_COOKIE), opts.token)) {
     return { status: 401, message: 'a token is required: open the URL that `stylegraph serve` printed, or send Authorization: Bearer <token>' };
   }

@@ -8,10 +8,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { loadRegistry } from '../host/plugins.js';
+import { discoverPlugins, loadRegistry } from '../host/plugins.js';
 import { TOKEN_COOKIE, isLoopback, refusal, sameToken } from './auth.js';
 import { appRouter } from './router.js';
 import { RunManager } from './runs.js';
+import { RETRY_AFTER_S } from './routes/run.js';
 import { staticHandler } from './static-files.js';
 import { Workspace } from './workspace.js';
 
@@ -28,6 +29,8 @@ export interface ServeOptions {
   readonly editorDir?: string;
   readonly maxBodyBytes?: number;
   readonly plugins?: readonly string[];
+  /** Print the stack of unexpected errors to stderr (clients never see stacks). */
+  readonly debug?: boolean;
 }
 
 export interface RunningServer {
@@ -52,20 +55,25 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const maxBodySize = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const workspace = new Workspace(opts.workspace);
   const runs = new RunManager();
-  const extraPlugins = opts.plugins ?? [];
-  const registry = await loadRegistry({ extra: extraPlugins, fromDir: workspace.root });
+  // Every plugin is loaded now; nothing a client sends makes the server import a module.
+  const registry = await loadRegistry({ extra: opts.plugins ?? [], required: await discoverPlugins(workspace.root), fromDir: workspace.root });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize,
     allowMethodOverride: true,
-    createContext: () => ({ workspace, runs, registry, extraPlugins }),
+    createContext: () => ({ workspace, runs, registry }),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`stylegraph serve: ${path ?? '?'}: ${opts.debug ? (error.cause?.stack ?? error.stack) : `${error.cause?.message ?? error.message} (--debug shows the stack)`}`);
+    },
+    // A client told "too many runs" learns when to try again.
+    responseMeta: ({ errors }) => (errors.some((e) => e.code === 'TOO_MANY_REQUESTS') ? { headers: new Headers({ 'retry-after': String(RETRY_AFTER_S) }) } : {}),
   });
   const serveEditor = staticHandler(opts.editorDir ?? defaultEditorDir());
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const refused = refusal(req, { ...(token !== undefined && { token }), loopbackOnly });
+    const refused = refusal(req, url.pathname, { ...(token !== undefined && { token }), loopbackOnly });
     // Opening the printed URL trades the token in the query for a cookie.
     const given = url.searchParams.get('token');
     if (refused?.status === 401 && token !== undefined && given !== null && req.method === 'GET' && sameToken(given, token)) {

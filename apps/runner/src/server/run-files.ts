@@ -15,9 +15,9 @@ export class RunFiles implements FileAccess {
   constructor(
     private readonly workspace: Workspace,
     private readonly readRoot: string,
-    private readonly outDir: string,
+    outDir: string,
   ) {
-    this.inner = new NodeFiles({ readRoot, outDir });
+    this.inner = new NodeFiles({ readRoot, outDir, outBase: workspace.root });
   }
 
   private async check(path: string): Promise<void> {
@@ -45,8 +45,7 @@ export class RunFiles implements FileAccess {
   }
 
   async write(path: string, data: Uint8Array): Promise<string> {
-    await this.inner.write(path, data);
-    const shown = this.workspace.relative(resolve(this.outDir, path));
+    const shown = this.workspace.relative(resolve(await this.inner.write(path, data)));
     this.written.push(shown);
     return shown;
   }

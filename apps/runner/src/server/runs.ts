@@ -36,20 +36,47 @@ export interface RunRecord {
 /** How many finished runs are kept for `run.result` and late subscribers. */
 const KEEP_RUNS = 16;
 
+/** One of the server's run slots, taken before a run is prepared and given back when it ends. */
+export interface RunSlot {
+  release(): void;
+}
+
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();
   /** One output cache per server (= per workspace). */
   readonly cache = new MemoryCache(512);
+  private busy = 0;
+
+  /** @param maxActive runs allowed at the same time, counting those being prepared. */
+  constructor(readonly maxActive = 2) {}
 
   get(id: string): RunRecord | undefined {
     return this.runs.get(id);
   }
 
+  /** Runs holding a slot (preparing or running). */
   get active(): number {
-    return [...this.runs.values()].filter((r) => !r.done).length;
+    return this.busy;
   }
 
-  start(graph: CheckedGraph, opts: { files: RunFiles; backend: unknown; diagnostics: readonly Diagnostic[] }): RunRecord {
+  /**
+   * Takes a slot synchronously — before any await, so simultaneous requests cannot all pass
+   * the check — or returns undefined when all are taken. The slot is freed by `release()`
+   * (idempotent), or by the run it is given to when that run ends.
+   */
+  reserve(): RunSlot | undefined {
+    if (this.busy >= this.maxActive) return undefined;
+    this.busy++;
+    let held = true;
+    return {
+      release: () => {
+        if (held) this.busy--;
+        held = false;
+      },
+    };
+  }
+
+  start(graph: CheckedGraph, opts: { files: RunFiles; backend: unknown; diagnostics: readonly Diagnostic[]; slot: RunSlot }): RunRecord {
     const record: RunRecord = { id: randomUUID(), events: [], controller: new AbortController(), done: false, waiters: new Set() };
     this.runs.set(record.id, record);
     this.trim();
@@ -88,6 +115,7 @@ export class RunManager {
         push({ type: 'finished', status: 'failed', ms: 0, counts: {}, nodes: {}, written: opts.files.written });
       })
       .finally(() => {
+        opts.slot.release();
         record.done = true;
         for (const wake of record.waiters) wake();
       });

@@ -50,6 +50,9 @@ export function staticHandler(dir: string | undefined) {
       'content-length': body.length,
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
+      // No other site may frame the editor (clickjacking).
+      'x-frame-options': 'DENY',
+      'content-security-policy': "frame-ancestors 'none'",
       // Cross-origin isolation lets onnxruntime-web use WebAssembly threads.
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-embedder-policy': 'require-corp',

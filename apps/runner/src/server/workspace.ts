@@ -2,9 +2,9 @@
  * The folder `stylegraph serve` works in. Every path a client names is relative to it; a path
  * that resolves outside it (`..`, absolute, or through a symbolic link) is refused.
  */
-import { mkdir, readFile, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { readFile, readdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { WriteError, writeInside } from '../host/safe-write.js';
 
 export class WorkspaceError extends Error {
   constructor(
@@ -71,18 +71,13 @@ export class Workspace {
     }
   }
 
-  /** Writes a whole file atomically (temporary file, then rename). */
+  /** Writes a whole file atomically inside the workspace, through `writeInside` (no `..`, no symbolic links). */
   async writeFile(path: string, data: Uint8Array | string, opts: { overwrite: boolean }): Promise<void> {
-    const full = await this.resolve(path);
-    if (!opts.overwrite && (await stat(full).then(() => true, () => false))) throw new WorkspaceError('EXISTS', `${path} already exists`);
-    await mkdir(dirname(full), { recursive: true });
-    await this.resolve(path);
-    const tmp = `${full}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(tmp, data);
-      await rename(tmp, full);
-    } finally {
-      await rm(tmp, { force: true });
+      await writeInside(this.root, path, data, { overwrite: opts.overwrite });
+    } catch (e) {
+      if (!(e instanceof WriteError)) throw e;
+      throw new WorkspaceError(e.code === 'EXISTS' ? 'EXISTS' : e.code === 'OUTSIDE' ? 'OUTSIDE_WORKSPACE' : 'BAD_PATH', e.message);
     }
   }
 

@@ -13,6 +13,7 @@ import { canonicalJson, sha256Hex } from '../util/hash.js';
 import type { OutputCache } from './cache.js';
 import type { NodeFailure, NodeResult, RunEvent, RunStatus, RunSummary } from './events.js';
 import { fileHash, makeNodeContext } from './node-context.js';
+import { MemoryBudget } from './memory-budget.js';
 
 export interface ExecuteOptions {
   readonly files: FileAccess;
@@ -26,6 +27,14 @@ export interface ExecuteOptions {
   readonly onEvent?: (e: RunEvent) => void;
   /** Called with each node's output values as soon as it is done (run or taken from the cache). */
   readonly onOutputs?: (node: string, outputs: Readonly<Record<string, unknown>>) => void;
+  /**
+   * Bytes the run's output values may take in all (every output is kept until the run ends),
+   * planned from the graph's shapes; a run over it fails with MEMORY_BUDGET before the node
+   * that would not fit starts. Default: unbounded.
+   */
+  readonly memoryBudget?: number;
+  /** How to raise the budget, appended to a refusal (e.g. "raise it with --max-memory"). */
+  readonly memoryBudgetHint?: string;
 }
 
 /** The nodes the targets need, in topological order. */
@@ -59,6 +68,8 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
   }
   const targets = opts.targets ?? defaultTargets(graph);
   const plan = needed(graph, targets);
+  if (opts.memoryBudget !== undefined && !(opts.memoryBudget >= 0)) throw new RangeError(`execute: memoryBudget ${opts.memoryBudget} is not a number of bytes`);
+  const budget = opts.memoryBudget === undefined ? undefined : new MemoryBudget(graph, plan, opts.memoryBudget, opts.memoryBudgetHint);
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -92,6 +103,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       const fresh = await Promise.all(hit.files.map(async ([p, h]) => (await fileHash(opts.files, p).catch(() => '')) === h));
       if (fresh.every(Boolean)) {
         values.set(id, hit.outputs as Record<string, unknown>);
+        budget?.record(id, hit.outputs);
         keys.set(id, hit.key);
         opts.onOutputs?.(id, hit.outputs);
         settle(id, { status: 'cached', ms: 0, key: hit.key });
@@ -114,6 +126,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
           ? await sha256Hex(`${preKey}:effect:${Math.random()}:${Date.now()}`)
           : await sha256Hex(canonicalJson({ preKey, files: reads }));
       values.set(id, out);
+      budget?.record(id, out);
       keys.set(id, key);
       if (cacheable) opts.cache!.set(preKey, { files: reads, key, outputs: out });
       opts.onOutputs?.(id, out);
@@ -136,6 +149,15 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
   const ready = (id: string) => [...(graph.wiring.get(id)?.values() ?? [])].every((s) => results.has(s.node));
 
   while (pending.size || running.size) {
+    const refusal = controller.signal.aborted ? undefined : budget?.check(pending);
+    if (refusal) {
+      // Nothing more starts; what runs now finishes.
+      for (const id of plan.filter((p) => pending.has(p))) {
+        pending.delete(id);
+        if (id === refusal.node) settle(id, { status: 'failed', ms: 0, error: refusal.failure });
+        else settle(id, { status: 'skipped', ms: 0, reason: `not started: the run went over its memory budget (see node "${refusal.node}")` });
+      }
+    }
     for (const id of [...pending]) {
       if (controller.signal.aborted) {
         pending.delete(id);

@@ -16,7 +16,19 @@ export type PortShapes = Map<string, Map<string, Term[] | null>>;
 export interface ShapeResult {
   readonly unifier: Unifier;
   readonly shapes: PortShapes;
+  /** node id → output port → the element count of a shape-free output that declares `elements`. */
+  readonly elements: Map<string, Map<string, Term>>;
+  /** node id → its dimension variables by name (inputs', outputs' and inferred ones). */
+  readonly vars: Map<string, ReadonlyMap<string, Term>>;
 }
+
+/** The sizes a node's `inferShapes` gives for the dims known so far; throws what the node throws. */
+export function inferredSizes(n: ResolvedNode, dims: Readonly<Record<string, number>>, connected: ReadonlySet<string>): [string, number][] {
+  if (!n.params || !n.def.inferShapes) return [];
+  return Object.entries(n.def.inferShapes(n.params as never, { dims, connected }));
+}
+
+export const isSize = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 export function checkShapes(
   order: readonly string[],
@@ -26,6 +38,8 @@ export function checkShapes(
 ): ShapeResult {
   const u = new Unifier();
   const shapes: PortShapes = new Map();
+  const elements = new Map<string, Map<string, Term>>();
+  const allVars = new Map<string, ReadonlyMap<string, Term>>();
   for (const id of order) {
     const n = nodes.get(id);
     if (!n) continue;
@@ -61,12 +75,26 @@ export function checkShapes(
         });
       }
     }
-    if (n.params && n.def.inferShapes) {
-      for (const [name, value] of Object.entries(n.def.inferShapes(n.params as never))) {
-        const res = u.unify(local(name, () => u.flex()), u.size(value, `from the params of node "${id}"`));
-        if (!res.ok) {
-          out.push({ severity: 'error', code: 'SHAPE_MISMATCH', node: id, message: `${name} disagrees with an input: ${res.reason}` });
-        }
+    const known: Record<string, number> = {};
+    for (const [name, t] of vars) {
+      const v = u.valueOf(t);
+      if (v !== undefined) known[name] = v;
+    }
+    let inferred: [string, number][] = [];
+    try {
+      inferred = inferredSizes(n, known, new Set(wiring.get(id)?.keys() ?? []));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      out.push({ severity: 'error', code: 'PARAM_INVALID', node: id, message: `${n.def.type} cannot size its outputs from its params: ${why}` });
+    }
+    for (const [name, value] of inferred) {
+      if (!isSize(value)) {
+        out.push({ severity: 'error', code: 'PARAM_INVALID', node: id, message: `${n.def.type} sizes ${name} as ${String(value)}, which is not a size` });
+        continue;
+      }
+      const res = u.unify(local(name, () => u.flex()), u.size(value, `from the params of node "${id}"`));
+      if (!res.ok) {
+        out.push({ severity: 'error', code: 'SHAPE_MISMATCH', node: id, message: `${name} disagrees with an input: ${res.reason}` });
       }
     }
     const outShapes = new Map<string, Term[] | null>();
@@ -81,8 +109,14 @@ export function checkShapes(
             : local(d, () => (rigid ? u.rigid(`${d} of the ${spec.type} from node "${id}"`) : u.flex())),
         ) ?? null,
       );
+      const count = declared ? undefined : spec.elements;
+      if (count !== undefined) {
+        const t = typeof count === 'number' ? u.size(count, '') : local(count, () => u.flex());
+        elements.set(id, (elements.get(id) ?? new Map()).set(port, t));
+      }
     }
     shapes.set(id, outShapes);
+    allVars.set(id, vars);
   }
-  return { unifier: u, shapes };
+  return { unifier: u, shapes, elements, vars: allVars };
 }

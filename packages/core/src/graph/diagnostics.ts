@@ -6,8 +6,10 @@
 
 export const DIAGNOSTIC_CODES = {
   JSON_MALFORMED: 'the file is not valid JSON',
+  JSON_TOO_DEEP: 'the document nests deeper than graphs may',
   SCHEMA_INVALID: 'the document does not follow the graph schema',
   FORMAT_UNSUPPORTED: 'the document format or format version is not supported',
+  PLUGIN_NAME_INVALID: 'a required plugin is not named by an npm package name (paths are refused)',
   PLUGIN_MISSING: 'a plugin the graph requires is not installed',
   PLUGIN_VERSION_MISMATCH: 'an installed plugin does not satisfy the version range the graph requires',
   PLUGIN_UNDECLARED: "a node's plugin is not listed in the graph's plugins",
@@ -21,6 +23,7 @@ export const DIAGNOSTIC_CODES = {
   INPUT_MISSING: 'a required input has no edge',
   TYPE_MISMATCH: 'an edge connects ports of incompatible types',
   SHAPE_MISMATCH: 'an edge connects tensors whose shapes cannot agree',
+  TENSOR_TOO_LARGE: 'a node would output a tensor with more elements than one tensor can hold',
   CYCLE: 'the graph has a cycle',
   MODEL_UNKNOWN: 'a node refers to a model id the graph does not declare',
 } as const;

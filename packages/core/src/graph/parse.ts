@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../util/json-limits.js';
 import {
   GRAPH_FORMAT,
   GRAPH_FORMAT_VERSION,
@@ -33,9 +34,18 @@ function lineCol(text: string, offset: number): { line: number; column: number }
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
+/** The nesting-depth diagnostic for a value, if it nests too deep. */
+function depthDiagnostics(value: unknown): Diagnostic[] {
+  const at = tooDeepAt(value);
+  return at === undefined ? [] : [{ severity: 'error', code: 'JSON_TOO_DEEP', path: at, message: `${at}: nested deeper than ${MAX_JSON_DEPTH} levels` }];
+}
+
+/** Parses JSON text (a leading UTF-8 byte-order mark is ignored); malformed or too deeply nested text is a diagnostic. */
 export function parseJson(text: string): { value?: unknown; diagnostics: Diagnostic[] } {
   try {
-    return { value: JSON.parse(text), diagnostics: [] };
+    const value: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    const deep = depthDiagnostics(value);
+    return deep.length ? { diagnostics: deep } : { value, diagnostics: [] };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /position (\d+)/.exec(msg);
@@ -68,6 +78,9 @@ export function parseGraph(input: string | unknown): ParsedGraph {
     const json = parseJson(input);
     if (json.diagnostics.length) return { ...empty, diagnostics: json.diagnostics };
     value = json.value;
+  } else {
+    const deep = depthDiagnostics(value);
+    if (deep.length) return { ...empty, diagnostics: deep };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { ...empty, diagnostics: [{ severity: 'error', code: 'SCHEMA_INVALID', message: 'a graph document is a JSON object' }] };

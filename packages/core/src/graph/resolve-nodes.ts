@@ -9,6 +9,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { GraphDocument, GraphNode } from './document.js';
 import type { AnyNodeDefinition } from '../plugin/define.js';
 import type { Registry } from '../plugin/registry.js';
+import { isPackageName } from '../plugin/package-name.js';
 
 export interface ResolvedNode {
   readonly id: string;
@@ -25,7 +26,14 @@ export function checkPlugins(graph: GraphDocument, registry: Registry): Diagnost
   for (const [name, range] of Object.entries(graph.plugins ?? {})) {
     const path = `plugins.${name}`;
     const plugin = registry.plugin(name);
-    if (semver.validRange(range) === null) {
+    if (!isPackageName(name)) {
+      out.push({
+        severity: 'error',
+        code: 'PLUGIN_NAME_INVALID',
+        path,
+        message: `"${name.length > 80 ? `${name.slice(0, 77)}...` : name}" is not an npm package name; a graph names plugins by package only (to load a module from a path, start the host with --plugin <path>)`,
+      });
+    } else if (semver.validRange(range) === null) {
       out.push({ severity: 'error', code: 'SCHEMA_INVALID', path, message: `"${range}" is not a semver range` });
     } else if (!plugin) {
       const have = registry.listPlugins().map((p) => p.name);

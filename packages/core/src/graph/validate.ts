@@ -11,6 +11,7 @@ import { checkEdges, type Wiring } from './check-edges.js';
 import { findCycles } from './cycles.js';
 import { topoOrder } from './topo.js';
 import { checkShapes, type ShapeResult } from './check-shapes.js';
+import { checkSizes } from './check-sizes.js';
 import type { Registry } from '../plugin/registry.js';
 
 export interface CheckedGraph {
@@ -53,6 +54,7 @@ export function checkGraph(input: string | unknown, registry: Registry): CheckRe
   const acyclic = [...nodes.keys()].filter((id) => !cyclic.has(id));
   const order = topoOrder(acyclic, wiring);
   const shapes = checkShapes(order, nodes, wiring, diagnostics);
+  checkSizes({ order, nodes, wiring, shapes }, diagnostics);
 
   const document: GraphDocument = {
     ...parsed.graph,

@@ -20,6 +20,14 @@ type OutputValues<O extends Ports> = { [K in keyof O]: ValueOfSpec<O[K]> };
 // Params are a zod object: named fields, each with its default and description.
 type ParamsSchema = z.ZodObject;
 
+/** What `inferShapes` knows about a node's inputs. */
+export interface ShapeInputs {
+  /** Known sizes of the node's dimension variables, e.g. `{ B: 16, numWs: 10 }`; unknown ones are absent. */
+  readonly dims: Readonly<Record<string, number>>;
+  /** The inputs that have an edge (an optional input without one binds nothing). */
+  readonly connected: ReadonlySet<string>;
+}
+
 export interface NodeRunArgs<I extends Ports, P extends ParamsSchema> {
   readonly inputs: InputValues<I>;
   readonly params: z.output<P>;
@@ -43,8 +51,12 @@ export interface NodeDefinition<I extends Ports = Ports, O extends Ports = Ports
    * params for version k + 1.
    */
   readonly migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
-  /** Sizes known from params alone (e.g. B = number of seeds), by dimension variable name. */
-  readonly inferShapes?: (params: z.output<P>) => Readonly<Record<string, number>>;
+  /**
+   * Sizes the params determine, by dimension variable name: from params alone (B = number of
+   * seeds) or from params and input sizes (S = B · steps). Called at check time, and again
+   * during a run as input sizes become known; a throw is reported as an invalid param.
+   */
+  readonly inferShapes?: (params: z.output<P>, inputs: ShapeInputs) => Readonly<Record<string, number>>;
   /** Params that name files the node reads (relative to the graph), for cache keys and hosts. */
   readonly fileParams?: readonly string[];
   readonly run: (args: NodeRunArgs<I, P>) => Promise<OutputValues<O>> | OutputValues<O>;
@@ -62,7 +74,7 @@ export interface AnyNodeDefinition {
   readonly params: ParamsSchema;
   readonly purity: Purity;
   readonly migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
-  readonly inferShapes?: (params: never) => Readonly<Record<string, number>>;
+  readonly inferShapes?: (params: never, inputs: ShapeInputs) => Readonly<Record<string, number>>;
   readonly fileParams?: readonly string[];
   readonly run: (args: { inputs: never; params: never; ctx: RunContext }) => Promise<unknown> | unknown;
 }

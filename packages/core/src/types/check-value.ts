@@ -3,16 +3,9 @@
  * kinds, the rank and the fixed sizes. A node that returns the wrong thing fails with a
  * message naming the port, instead of confusing the node after it.
  */
-import { isTensor, shapeString, type DType } from '../values/tensor.js';
-import { PORT_KINDS, formatPortType, portDims, type PortKind, type PortSpec } from './port-types.js';
-
-const TENSOR_DTYPE: Partial<Record<PortKind, DType>> = {
-  Z: 'float32',
-  C: 'float32',
-  WPlus: 'float32',
-  Image: 'float32',
-  Bits: 'uint8',
-};
+import { isTensor, shapeString } from '../values/tensor.js';
+import { PORT_DTYPES } from './port-dtypes.js';
+import { PORT_KINDS, formatPortType, portDims, type PortSpec } from './port-types.js';
 
 /** Returns why `value` is not a valid value of `spec`, or undefined when it is. */
 export function checkValue(spec: PortSpec, value: unknown): string | undefined {
@@ -41,7 +34,7 @@ export function checkValue(spec: PortSpec, value: unknown): string | undefined {
       break;
   }
   if (!isTensor(value)) return `expected a tensor (${want})`;
-  const dtype = TENSOR_DTYPE[spec.type];
+  const dtype = PORT_DTYPES[spec.type];
   if (dtype && value.dtype !== dtype) return `expected ${dtype} data for ${want}, got ${value.dtype}`;
   const dims = PORT_KINDS[spec.type].dims === null ? null : portDims(spec);
   if (!dims) return undefined;

@@ -46,6 +46,11 @@ export interface PortSpec {
   readonly type: PortKind;
   /** Dimension variables or sizes, aligned with the kind's dims; defaults to the kind's names. */
   readonly shape?: readonly DimSpec[];
+  /**
+   * For a kind without dims (`Tensor`) whose rank the params choose: its element count, a
+   * variable or a size, so memory planning can size it. Not part of the port's type.
+   */
+  readonly elements?: DimSpec;
   readonly optional?: boolean;
   readonly description?: string;
 }

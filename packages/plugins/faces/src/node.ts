@@ -1,5 +1,5 @@
 /** `faces/RenderFaces`: synthetic faces for a seed list, with their attribute labels. */
-import { defineNode, parseSeedList, tensor, z } from '@stylegraph/core';
+import { defineNode, parseSeedList, seedListParam, tensor, z } from '@stylegraph/core';
 import { LABELS, labelVector, sampleAttributes } from './attributes.js';
 import { renderFace } from './render.js';
 
@@ -10,9 +10,9 @@ export const RenderFaces = defineNode({
   category: 'Data',
   description: `Deterministic synthetic faces (one per seed) and their labels [B, ${LABELS.length}]: ${LABELS.join(', ')}.`,
   inputs: {},
-  outputs: { image: { type: 'Image', shape: ['B', 3, 'S', 'S'] }, labels: { type: 'Tensor' } },
+  outputs: { image: { type: 'Image', shape: ['B', 3, 'S', 'S'] }, labels: { type: 'Tensor', shape: ['B', LABELS.length] } },
   params: z.object({
-    seeds: z.string().default('0-15').describe('Seeds, e.g. "0-63".'),
+    seeds: seedListParam('0-15', 'Seeds, e.g. "0-63".'),
     size: z.union([z.literal(64), z.literal(128), z.literal(256)]).default(64).describe('Image size in pixels.'),
   }),
   inferShapes: (p) => ({ B: parseSeedList(p.seeds).length, S: p.size }),
@@ -25,7 +25,7 @@ export const RenderFaces = defineNode({
     seeds.forEach((seed, b) => {
       ctx.throwIfAborted();
       const a = sampleAttributes(seed);
-      img.set(renderFace(a, S, seed ^ 0x5eed), b * 3 * S * S);
+      img.set(renderFace(a, S, (seed ^ 0x5eed) >>> 0), b * 3 * S * S);
       labels.set(labelVector(a), b * LABELS.length);
       ctx.progress((b + 1) / seeds.length);
     });

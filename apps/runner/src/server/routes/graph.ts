@@ -1,21 +1,11 @@
 /** Node types, validation and reading graphs out of PNGs: what the editor needs to build a graph. */
-import { PORT_KINDS, checkGraph, type Registry } from '@stylegraph/core';
-import { z } from '@stylegraph/core';
-import { dirname } from 'node:path';
+import { PORT_KINDS, checkGraph, z } from '@stylegraph/core';
 import { graphFromPng } from '../../graph-file.js';
-import { loadRegistry } from '../../host/plugins.js';
-import { procedure, router, type ServerContext } from '../trpc.js';
+import { procedure, router } from '../trpc.js';
 import { guessBase } from './png-base.js';
 
 /** A graph as a client sends it: checked by `checkGraph`, not here, so every problem becomes a diagnostic. */
 export const graphInput = z.unknown().refine((v) => v !== undefined, 'a graph is required');
-
-/** The registry for a graph: built-ins, `--plugin` modules and installed plugins the graph requires. */
-export async function registryFor(ctx: ServerContext, doc: unknown, fromDir = ctx.workspace.root): Promise<Registry> {
-  const required = Object.keys(((doc as { plugins?: Record<string, string> } | null | undefined)?.plugins) ?? {});
-  if (required.every((name) => ctx.registry.plugin(name))) return ctx.registry;
-  return loadRegistry({ required, extra: ctx.extraPlugins, fromDir });
-}
 
 export const graphRoutes = router({
   /** Every node type with ports and param JSON Schemas, plus the port kinds and plugin versions. */
@@ -26,9 +16,8 @@ export const graphRoutes = router({
   })),
 
   /** The same validation `stylegraph check` does. */
-  validate: procedure.input(z.object({ graph: graphInput, path: z.string().max(1000).optional() })).query(async ({ ctx, input }) => {
-    const fromDir = input.path ? dirname(await ctx.workspace.resolve(input.path)) : ctx.workspace.root;
-    const r = checkGraph(input.graph, await registryFor(ctx, input.graph, fromDir));
+  validate: procedure.input(z.object({ graph: graphInput, path: z.string().max(1000).optional() })).query(({ ctx, input }) => {
+    const r = checkGraph(input.graph, ctx.registry);
     return { ok: r.ok, diagnostics: r.diagnostics, document: r.graph?.document };
   }),
 

@@ -4,7 +4,7 @@
  * The same confinement as server runs: reads inside the workspace, writes inside the output
  * folder, atomically.
  */
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { NodeError, z } from '@stylegraph/core';
 import { TRPCError } from '@trpc/server';
 import { graphName } from '../../commands/run.js';
@@ -35,16 +35,15 @@ export const runFileRoutes = router({
   }),
 
   /** Writes `path` into `out/<name of graphPath>/` and returns the path written. */
-  write: procedure.input(z.object({ graphPath: path.optional(), path, base64: z.string() })).mutation(async ({ ctx, input }) => {
+  write: procedure.input(z.object({ graphPath: path.optional(), path, base64: z.string().max(48_000_000) })).mutation(async ({ ctx, input }) => {
     const name = input.graphPath ? graphName(basename(input.graphPath)) : 'untitled';
-    const outDir = await ctx.workspace.resolve(join('out', name));
-    const files = new NodeFiles({ readRoot: ctx.workspace.root, outDir });
+    const files = new NodeFiles({ readRoot: ctx.workspace.root, outDir: join(ctx.workspace.root, 'out', name), outBase: ctx.workspace.root });
     try {
-      await files.write(input.path, new Uint8Array(Buffer.from(input.base64, 'base64')));
+      const full = await files.write(input.path, new Uint8Array(Buffer.from(input.base64, 'base64')));
+      return { written: ctx.workspace.relative(resolve(full)) };
     } catch (e) {
       if (e instanceof NodeError) throw new TRPCError({ code: 'FORBIDDEN', message: e.message });
       throw e;
     }
-    return { written: ctx.workspace.relative(join(outDir, input.path)) };
   }),
 });

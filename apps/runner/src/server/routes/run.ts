@@ -6,10 +6,10 @@ import { BACKENDS } from '../../host/backend-names.js';
 import { graphName } from '../../commands/run.js';
 import { RunFiles } from '../run-files.js';
 import { procedure, router } from '../trpc.js';
-import { graphInput, registryFor } from './graph.js';
+import { graphInput } from './graph.js';
 
-/** Runs allowed at the same time per server. */
-export const MAX_ACTIVE_RUNS = 2;
+/** Seconds a client is told to wait when every run slot is taken. */
+export const RETRY_AFTER_S = 5;
 
 export const runRoutes = router({
   /**
@@ -19,19 +19,28 @@ export const runRoutes = router({
   start: procedure
     .input(z.object({ graph: graphInput, path: z.string().max(1000).optional(), backend: z.enum(BACKENDS).default('auto') }))
     .mutation(async ({ ctx, input }) => {
-      const file = input.path ? await ctx.workspace.resolve(input.path) : undefined;
-      const readRoot = file ? dirname(file) : ctx.workspace.root;
-      const check = checkGraph(input.graph, await registryFor(ctx, input.graph, readRoot));
-      if (!check.graph) return { ok: false as const, diagnostics: check.diagnostics };
-      if (ctx.runs.active >= MAX_ACTIVE_RUNS) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `${MAX_ACTIVE_RUNS} runs are already running; cancel one first` });
-      const name = file ? graphName(basename(file)) : 'untitled';
-      const outDir = await ctx.workspace.resolve(join('out', name));
-      // Loaded on demand, so a server that only edits never starts onnxruntime.
-      const { cliBackend } = await import('../../host/backend.js');
-      const backend = await cliBackend(input.backend);
-      const files = new RunFiles(ctx.workspace, readRoot, outDir);
-      const record = ctx.runs.start(check.graph, { files, backend, diagnostics: check.diagnostics });
-      return { ok: true as const, runId: record.id, diagnostics: check.diagnostics };
+      const slot = ctx.runs.reserve();
+      if (!slot) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `${ctx.runs.maxActive} runs are already running; retry in ${RETRY_AFTER_S} s, or cancel one` });
+      try {
+        const file = input.path ? await ctx.workspace.resolve(input.path) : undefined;
+        const readRoot = file ? dirname(file) : ctx.workspace.root;
+        const check = checkGraph(input.graph, ctx.registry);
+        if (!check.graph) {
+          slot.release();
+          return { ok: false as const, diagnostics: check.diagnostics };
+        }
+        const name = file ? graphName(basename(file)) : 'untitled';
+        const outDir = join(ctx.workspace.root, 'out', name);
+        // Loaded on demand, so a server that only edits never starts onnxruntime.
+        const { cliBackend } = await import('../../host/backend.js');
+        const backend = await cliBackend(input.backend);
+        const files = new RunFiles(ctx.workspace, readRoot, outDir);
+        const record = ctx.runs.start(check.graph, { files, backend, diagnostics: check.diagnostics, slot });
+        return { ok: true as const, runId: record.id, diagnostics: check.diagnostics };
+      } catch (e) {
+        slot.release();
+        throw e;
+      }
     }),
 
   /** A run's events from the start (or after `lastEventId` on reconnect), until it finishes. */

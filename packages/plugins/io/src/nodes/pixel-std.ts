@@ -17,6 +17,8 @@ export const PixelStd = defineNode({
     normalize: z.boolean().default(true).describe('Map 0…max std (over all groups) to −1…1 (else 0…1 std to −1…1).'),
     groupSize: z.number().int().min(0).max(65536).default(0).describe('Images per std map (consecutive); 0 = the whole batch.'),
   }),
+  // One map per group; a batch that does not split into groups fails when run.
+  inferShapes: (p, { dims: { N } }) => (p.groupSize === 0 ? { G: 1 } : N !== undefined && N % p.groupSize === 0 ? { G: N / p.groupSize } : {}),
   purity: 'pure',
   run: ({ inputs, params }) => {
     const [B, C, H, W] = inputs.image.dims as [number, number, number, number];

@@ -10,7 +10,8 @@ export const RandomNormal = defineNode({
   category: 'Random',
   description: 'Samples N(0, 1) exactly as NumPy’s np.random.RandomState(seed).randn(*shape) does.',
   inputs: {},
-  outputs: { tensor: { type: 'Tensor' } },
+  // Its rank is the param's, so the port states only the element count N.
+  outputs: { tensor: { type: 'Tensor', elements: 'N' } },
   params: z.object({
     seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seed, 0 … 2³²−1, as in NumPy.'),
     shape: z
@@ -22,6 +23,7 @@ export const RandomNormal = defineNode({
       .describe('Shape of the output tensor.'),
     dtype: z.enum(['float32', 'float64']).default('float64').describe('float64 keeps NumPy’s exact values.'),
   }),
+  inferShapes: (p) => ({ N: sizeOf(p.shape) }),
   purity: 'seeded',
   run: ({ params, ctx }) => {
     const values = ctx.random(params.seed).randn(sizeOf(params.shape));

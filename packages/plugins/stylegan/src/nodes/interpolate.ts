@@ -3,7 +3,7 @@
  * consecutive keyframes of a batch — K keys and `steps` frames per segment give (K−1)·steps + 1
  * frames, ending exactly on the last key.
  */
-import { NodeError, defineNode, tensor, z, type Tensor } from '@stylegraph/core';
+import { NodeError, defineNode, tensor, z, type ShapeInputs, type Tensor } from '@stylegraph/core';
 
 type Mix = (a: Float32Array, b: Float32Array, t: number, out: Float32Array) => void;
 
@@ -47,6 +47,9 @@ function frames(keys: Tensor<'float32'>, steps: number, mix: Mix): Tensor<'float
 
 const Steps = z.object({ steps: z.number().int().min(1).max(10_000).default(8).describe('Frames per segment between two keys.') });
 
+/** F = (K − 1)·steps + 1 frames, once the number of keys K is known. */
+const frameCount = (p: { steps: number }, { dims }: ShapeInputs) => (dims.K !== undefined && dims.K >= 2 ? { F: (dims.K - 1) * p.steps + 1 } : {});
+
 export const Interpolate = defineNode({
   type: 'stylegan/Interpolate',
   version: 1,
@@ -56,6 +59,7 @@ export const Interpolate = defineNode({
   inputs: { w: { type: 'WPlus', shape: ['K', 'numWs', 'wDim'] } },
   outputs: { w: { type: 'WPlus', shape: ['F', 'numWs', 'wDim'] } },
   params: Steps,
+  inferShapes: frameCount,
   purity: 'pure',
   run: ({ inputs, params }) => ({ w: frames(inputs.w, params.steps, lerp) }),
 });
@@ -69,6 +73,7 @@ export const InterpolateZ = defineNode({
   inputs: { z: { type: 'Z', shape: ['K', 'zDim'] } },
   outputs: { z: { type: 'Z', shape: ['F', 'zDim'] } },
   params: Steps,
+  inferShapes: frameCount,
   purity: 'pure',
   run: ({ inputs, params }) => ({ z: frames(inputs.z, params.steps, slerp) }),
 });

@@ -1,17 +1,5 @@
 /** `stylegan/SeedLatents`: z for each seed, exactly `np.random.RandomState(seed).randn(1, zDim)` as NVIDIA's scripts draw it. */
-import { defineNode, parseSeedList, tensor, z } from '@stylegraph/core';
-
-const SeedText = z
-  .string()
-  .default('0-7')
-  .superRefine((s, ctx) => {
-    try {
-      parseSeedList(s);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    }
-  })
-  .describe('Seeds, e.g. "0-7,42,6600".');
+import { defineNode, parseSeedList, seedListParam, tensor, z } from '@stylegraph/core';
 
 export const SeedLatents = defineNode({
   type: 'stylegan/SeedLatents',
@@ -21,7 +9,7 @@ export const SeedLatents = defineNode({
   description: 'One z per seed, NumPy-exact (seed N gives the same z as NVIDIA’s generate.py).',
   inputs: { generator: { type: 'Generator' } },
   outputs: { z: { type: 'Z' } },
-  params: z.object({ seeds: SeedText }),
+  params: z.object({ seeds: seedListParam('0-7') }),
   inferShapes: (p) => ({ B: parseSeedList(p.seeds).length }),
   purity: 'seeded',
   run: ({ inputs, params, ctx }) => {

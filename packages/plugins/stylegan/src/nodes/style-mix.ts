@@ -34,6 +34,8 @@ export const StyleMix = defineNode({
     layers: z.string().min(1).default('0-6').describe('Layers taken from the column: ranges like "0-6", or coarse / middle / fine.'),
     mode: z.enum(['grid', 'pairs']).default('grid').describe('grid: every row with every column (rows × cols); pairs: row i with column i, or every row with a single column.'),
   }),
+  // grid: R·K latents; pairs: one per row.
+  inferShapes: (p, { dims: { R, K } }) => (R === undefined ? {} : p.mode === 'pairs' ? { B: R } : K === undefined ? {} : { B: R * K }),
   purity: 'pure',
   run: ({ inputs, params }) => {
     const [R, numWs, wDim] = inputs.rows.dims as [number, number, number];
