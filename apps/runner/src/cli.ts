@@ -2,7 +2,7 @@
  * The `stylegraph` command line. Exit codes: 0 success; 1 a node or an assertion failed;
  * 2 invalid graph or usage.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './graph-file.js';
 import { PluginLoadError } from './host/plugins.js';
 import { describeErrno, isErrno } from './host/errno.js';
@@ -12,6 +12,7 @@ import { runCommand } from './commands/run.js';
 import { modelImportCommand } from './commands/model-import.js';
 import { serveCommand } from './commands/serve.js';
 import { BACKENDS } from './host/backend-names.js';
+import { parseByteSize } from './host/memory-budget.js';
 
 export const VERSION = '0.1.0';
 export { BACKENDS };
@@ -59,7 +60,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .option('--json', 'print a machine-readable run report on stdout')
     .option('--junit <file>', 'write a JUnit XML report')
-    .action(async (graph: string, o: { out?: string; root?: string; set: string[]; plugin: string[]; backend: string; json?: boolean; junit?: string }) => {
+    .option('--max-memory <size>', 'refuse a run whose planned tensors exceed this (bytes, or 512M, 4G, 1.5GiB …; none = no limit; default: a third of the available memory)', (v: string) => {
+      try {
+        return parseByteSize(v);
+      } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+      }
+    })
+    .action(async (graph: string, o: { out?: string; root?: string; set: string[]; plugin: string[]; backend: string; json?: boolean; junit?: string; maxMemory?: number }) => {
       code = await runCommand(graph, { ...o, progress: io.isTTY && !o.json }, io);
     });
 

@@ -45,7 +45,7 @@ export {
 export { checkValue } from './types/check-value.js';
 export { Unifier, type Term } from './types/unify.js';
 
-export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type Purity, type NodeRunArgs, type ShapeInputs } from './plugin/define.js';
+export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type Purity, type NodeRunArgs, type ShapeInputs, type InferredSizes } from './plugin/define.js';
 export { Registry, type RegisteredNode, type NodeTypeInfo } from './plugin/registry.js';
 export { outputPath, seedListParam } from './plugin/params.js';
 export { isPackageName } from './plugin/package-name.js';

@@ -6,6 +6,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { execute, formatDiagnostic, type RunSummary, summarizeValue } from '@stylegraph/core';
 import { NodeFiles } from '../host/node-files.js';
+import { defaultMemoryBudget } from '../host/memory-budget.js';
 import { junitXml } from '../report/junit.js';
 import { progressPrinter } from '../report/progress.js';
 import { loadAndCheck } from './load.js';
@@ -19,6 +20,8 @@ export interface RunOptions {
   readonly junit?: string;
   readonly plugin?: readonly string[];
   readonly progress?: boolean;
+  /** Memory budget in bytes (Infinity: none); default `defaultMemoryBudget()`. */
+  readonly maxMemory?: number;
 }
 
 export interface Io {
@@ -50,9 +53,11 @@ export async function runCommand(path: string, opts: RunOptions, io: Io): Promis
     // Loaded on demand, so `check` and `nodes` never start onnxruntime.
     const { cliBackend } = await import('../host/backend.js');
     const backend = await cliBackend(opts.backend ?? 'auto');
+    const budget = opts.maxMemory ?? defaultMemoryBudget();
     const result = await execute(check.graph, {
       files,
       backend,
+      ...(Number.isFinite(budget) && { memoryBudget: budget, memoryBudgetHint: 'raise it with --max-memory' }),
       ...(io.signal && { signal: io.signal }),
       ...(opts.progress && { onEvent: progressPrinter(io.err, types) }),
     });

@@ -17,9 +17,9 @@ const WORDS: Record<string, string> = {
   EBUSY: 'the file is busy',
 };
 
-/** Whether `e` is an error from a Node system call (it has an `E…` code). */
+/** Whether `e` is an error from a Node system call (an `E…` code and an errno number). */
 export const isErrno = (e: unknown): e is NodeJS.ErrnoException =>
-  e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
+  e instanceof Error && typeof (e as NodeJS.ErrnoException).errno === 'number' && /^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException).code));
 
 /** `no such file or folder` for ENOENT, …; the code itself for others. */
 export const errnoWords = (code: string | undefined): string => (code && WORDS[code]) ?? code ?? 'input/output error';

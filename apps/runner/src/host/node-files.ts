@@ -100,7 +100,7 @@ export class NodeFiles implements FileAccess {
     const within = relative(base, outDir).split(sep).join('/');
     if (within.startsWith('..') || isAbsolute(within)) throw new NodeError('FILE_WRITE', `refusing to write ${path}: the output folder ${outDir} is outside ${base}`);
     const segments = pathSegments(path);
-    if (typeof segments === 'string') throw new NodeError('FILE_WRITE', `refusing to write ${JSON.stringify(String(path).slice(0, 200))} outside the output folder: ${segments}`);
+    if (segments instanceof WriteError) throw new NodeError('FILE_WRITE', segments.message);
     let full: string;
     try {
       full = await writeInside(base, within ? `${within}/${segments.join('/')}` : segments.join('/'), data, { overwrite: true, createRoot: this.opts.outBase === undefined });

@@ -24,16 +24,17 @@ export class WriteError extends Error {
   }
 }
 
-/** The path's segments, or a reason it is not a plain relative path. */
-export function pathSegments(path: string): string[] | string {
-  if (typeof path !== 'string' || path === '') return 'the path is empty';
-  if (path.length > 4096) return 'the path is longer than 4096 characters';
-  if (path.includes('\0')) return 'the path contains a NUL character';
-  if (isAbsolute(path) || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) return 'the path must be relative';
+/** The path's segments, or why it is not a plain relative path (OUTSIDE when it points out: absolute, `..`). */
+export function pathSegments(path: string): string[] | WriteError {
+  const bad = (why: string, code: WriteRefusal = 'BAD_PATH') => new WriteError(code, `refusing to write ${JSON.stringify(String(path).slice(0, 200))}: ${why}`);
+  if (typeof path !== 'string' || path === '') return bad('the path is empty');
+  if (path.length > 4096) return bad('the path is longer than 4096 characters');
+  if (path.includes('\0')) return bad('the path contains a NUL character');
+  if (isAbsolute(path) || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) return bad('an absolute path is outside the output folder', 'OUTSIDE');
   const segments = path.split(/[/\\]/).filter((s) => s !== '' && s !== '.');
-  if (segments.includes('..')) return 'the path may not contain ".."';
-  if (segments.length === 0) return 'the path names no file';
-  if (segments.some((s) => s.length > 255)) return 'a path component is longer than 255 characters';
+  if (segments.includes('..')) return bad('a path with ".." may lead outside the output folder', 'OUTSIDE');
+  if (segments.length === 0) return bad('the path names no file');
+  if (segments.some((s) => s.length > 255)) return bad('a path component is longer than 255 characters');
   return segments;
 }
 
@@ -64,7 +65,7 @@ async function folders(root: string, segments: readonly string[], shown: string)
  */
 export async function writeInside(root: string, path: string, data: Uint8Array | string, opts: { overwrite?: boolean; createRoot?: boolean } = {}): Promise<string> {
   const segments = pathSegments(path);
-  if (typeof segments === 'string') throw new WriteError('BAD_PATH', `refusing to write ${JSON.stringify(path.slice(0, 200))}: ${segments}`);
+  if (segments instanceof WriteError) throw segments;
   const shown = segments.join('/');
   try {
     if (opts.createRoot) await mkdir(root, { recursive: true });

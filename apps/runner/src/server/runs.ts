@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { execute, MemoryCache, type CheckedGraph, type Diagnostic, type NodeResult, type RunEvent, type RunStatus, summarizeValue } from '@stylegraph/core';
+import { defaultMemoryBudget } from '../host/memory-budget.js';
 import { previewsOf, type Preview } from './previews.js';
 import type { RunFiles } from './run-files.js';
 
@@ -90,6 +91,8 @@ export class RunManager {
         files: opts.files,
         backend: opts.backend,
         cache: this.cache,
+        // The CLI's default: runs whose planned outputs would not fit in memory are refused.
+        memoryBudget: defaultMemoryBudget(),
         signal: record.controller.signal,
         onEvent: push,
         onOutputs: (node, outputs) => {

@@ -25,7 +25,7 @@ export interface ShapeResult {
 /** The sizes a node's `inferShapes` gives for the dims known so far; throws what the node throws. */
 export function inferredSizes(n: ResolvedNode, dims: Readonly<Record<string, number>>, connected: ReadonlySet<string>): [string, number][] {
   if (!n.params || !n.def.inferShapes) return [];
-  return Object.entries(n.def.inferShapes(n.params as never, { dims, connected }));
+  return Object.entries(n.def.inferShapes(n.params as never, { dims, connected })).filter((e): e is [string, number] => e[1] !== undefined);
 }
 
 export const isSize = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;

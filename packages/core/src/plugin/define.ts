@@ -20,6 +20,9 @@ type OutputValues<O extends Ports> = { [K in keyof O]: ValueOfSpec<O[K]> };
 // Params are a zod object: named fields, each with its default and description.
 type ParamsSchema = z.ZodObject;
 
+/** Sizes by dimension variable name; undefined where not known yet. */
+export type InferredSizes = Readonly<Record<string, number | undefined>>;
+
 /** What `inferShapes` knows about a node's inputs. */
 export interface ShapeInputs {
   /** Known sizes of the node's dimension variables, e.g. `{ B: 16, numWs: 10 }`; unknown ones are absent. */
@@ -53,10 +56,11 @@ export interface NodeDefinition<I extends Ports = Ports, O extends Ports = Ports
   readonly migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   /**
    * Sizes the params determine, by dimension variable name: from params alone (B = number of
-   * seeds) or from params and input sizes (S = B · steps). Called at check time, and again
-   * during a run as input sizes become known; a throw is reported as an invalid param.
+   * seeds) or from params and input sizes (S = B · steps); undefined for one not known yet.
+   * Called at check time, and again during a run as input sizes become known; a throw is
+   * reported as an invalid param.
    */
-  readonly inferShapes?: (params: z.output<P>, inputs: ShapeInputs) => Readonly<Record<string, number>>;
+  readonly inferShapes?: (params: z.output<P>, inputs: ShapeInputs) => InferredSizes;
   /** Params that name files the node reads (relative to the graph), for cache keys and hosts. */
   readonly fileParams?: readonly string[];
   readonly run: (args: NodeRunArgs<I, P>) => Promise<OutputValues<O>> | OutputValues<O>;
@@ -74,7 +78,7 @@ export interface AnyNodeDefinition {
   readonly params: ParamsSchema;
   readonly purity: Purity;
   readonly migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
-  readonly inferShapes?: (params: never, inputs: ShapeInputs) => Readonly<Record<string, number>>;
+  readonly inferShapes?: (params: never, inputs: ShapeInputs) => InferredSizes;
   readonly fileParams?: readonly string[];
   readonly run: (args: { inputs: never; params: never; ctx: RunContext }) => Promise<unknown> | unknown;
 }

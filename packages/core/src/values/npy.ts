@@ -12,27 +12,46 @@ export class NpyError extends Error {
   override readonly name = 'NpyError';
 }
 
+/** The longest header accepted: NumPy's own default limit (`max_header_size`). */
+export const MAX_NPY_HEADER = 10_000;
+
+/**
+ * Parses `.npy` bytes. The file is hostile until parsed: the version, the header's length and
+ * contents, and the data's length (exactly what the shape needs, no more and no less) are
+ * checked before anything is allocated.
+ */
 export function readNpy(bytes: Uint8Array, file = 'npy'): Tensor {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new NpyError(`${file}: not a .npy file`);
   const major = bytes[6]!;
+  if (major < 1 || major > 3) throw new NpyError(`${file}: unsupported .npy format version ${major} (1–3 supported)`);
+  const headerStart = major === 1 ? 10 : 12;
+  if (bytes.length < headerStart) throw new NpyError(`${file}: truncated header`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? v.getUint16(8, true) : v.getUint32(8, true);
-  const start = (major === 1 ? 10 : 12) + headerLen;
+  if (headerLen > MAX_NPY_HEADER) throw new NpyError(`${file}: header of ${headerLen} bytes is longer than the ${MAX_NPY_HEADER}-byte limit (corrupt file?)`);
+  const start = headerStart + headerLen;
   if (start > bytes.length) throw new NpyError(`${file}: truncated header`);
-  const header = new TextDecoder().decode(bytes.subarray(major === 1 ? 10 : 12, start));
+  const header = new TextDecoder().decode(bytes.subarray(headerStart, start));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  const dtype = descr !== undefined ? DESCR[descr] : undefined;
-  if (!dtype) throw new NpyError(`${file}: unsupported dtype ${descr ?? '?'} (little-endian float32/float64/int32/int64/uint8/bool only)`);
+  const dtype = descr !== undefined && Object.hasOwn(DESCR, descr) ? DESCR[descr] : undefined;
+  const shown = (s: string) => (s.length > 60 ? `${s.slice(0, 60)}…` : s);
+  if (!dtype) throw new NpyError(`${file}: unsupported dtype ${shown(descr ?? '?')} (little-endian float32/float64/int32/int64/uint8/bool only)`);
   if (fortran !== 'False') throw new NpyError(`${file}: Fortran-order arrays are not supported`);
   if (shapeText === undefined) throw new NpyError(`${file}: header has no shape`);
-  const dims = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new NpyError(`${file}: invalid shape (${shapeText})`);
+  const parts = shapeText.split(',').map((s) => s.trim());
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop(); // (3,) and (2, 3,)
+  if (parts.length === 1 && parts[0] === '') parts.pop(); // ()
+  if (parts.some((s) => !/^\d{1,16}$/.test(s))) throw new NpyError(`${file}: invalid shape (${shown(shapeText)})`);
+  const dims = parts.map(Number);
   const n = sizeOf(dims);
-  if (start + n * BYTES[dtype] > bytes.length) throw new NpyError(`${file}: data is shorter than shape (${shapeText}) needs`);
+  const need = n * BYTES[dtype];
+  if (!dims.every((d) => Number.isSafeInteger(d)) || !Number.isSafeInteger(need)) throw new NpyError(`${file}: shape (${shown(shapeText)}) has too many elements`);
+  if (start + need > bytes.length) throw new NpyError(`${file}: data is shorter than shape (${shown(shapeText)}) needs`);
+  if (start + need < bytes.length) throw new NpyError(`${file}: ${bytes.length - start - need} bytes after the data that shape (${shown(shapeText)}) needs (corrupt file?)`);
   // A copy into a fresh buffer: Node's Buffer.slice shares memory (and the pool) with the input.
-  const raw = new Uint8Array(bytes.subarray(start, start + n * BYTES[dtype])).buffer;
+  const raw = new Uint8Array(bytes.subarray(start, start + need)).buffer;
   const data = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, bool: Uint8Array }[dtype];
   return tensor(dtype, dims, new data(raw) as never);
 }

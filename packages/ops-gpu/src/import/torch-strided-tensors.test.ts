@@ -237,7 +237,7 @@ describe("torch's legacy storage format", () => {
       const main = new PickleWriter(2);
       pid(main);
       const mainBytes = main.op(OP.BINPERSID).stop();
-      const afterMain = unpickle(base, { findGlobal: (m, n) => (m === 'torch' ? () => null : undefined), persistentLoad: () => null }, end).end;
+      const afterMain = unpickle(base, { findGlobal: (m) => (m === 'torch' ? () => null : undefined), persistentLoad: () => null }, end).end;
       return new Uint8Array([...base.subarray(0, end), ...mainBytes, ...base.subarray(afterMain)]);
     };
     const tuple = (items: (w: PickleWriter) => void) => (w: PickleWriter) => void w.tuple(items);

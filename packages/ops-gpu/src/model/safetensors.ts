@@ -12,11 +12,18 @@
 import { sizeOf, tensor, type DType, type Tensor } from '@stylegraph/core';
 import { ModelFileError, type ModelFileErrorCode } from './errors.js';
 import { bf16ToF32, f16ToF32 } from './half.js';
-import { describeJson, isPlainObject, topLevelKeys } from './header-json.js';
+import { describeJson, isPlainObject, jsonOverLimits, topLevelKeys, type JsonLimits } from './header-json.js';
 
 /** The largest header accepted (the format's own limit). */
 export const MAX_SAFETENSORS_HEADER = 100 * 1024 * 1024;
 const MAX_RANK = 8;
+/** The most tensors a file may hold (models have hundreds; sharded giants a few thousand per file). */
+export const MAX_SAFETENSORS_TENSORS = 1 << 17;
+/**
+ * What a header may hold, measured before JSON.parse: ample for any real file (a tensor entry is
+ * 3 members and a handful of values), but no deep nesting or millions of keys to parse for seconds.
+ */
+const HEADER_LIMITS: JsonLimits = { depth: 1 << 17, membersPerObject: MAX_SAFETENSORS_TENSORS, members: 1 << 20, values: 1 << 22 };
 
 export interface SafetensorsFile {
   readonly tensors: Map<string, Tensor>;
@@ -78,6 +85,12 @@ function readHeader(bytes: Uint8Array, fail: Fail): { header: Record<string, unk
   let header: unknown;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
+  } catch (e) {
+    fail('SAFETENSORS_HEADER', `has a header that is not valid UTF-8 JSON (${(e as Error).message.slice(0, 200)})`);
+  }
+  const over = jsonOverLimits(text, HEADER_LIMITS);
+  if (over) fail('SAFETENSORS_HEADER', `has a header that ${over} (not a model file?)`);
+  try {
     header = JSON.parse(text);
   } catch (e) {
     fail('SAFETENSORS_HEADER', `has a header that is not valid UTF-8 JSON (${(e as Error).message.slice(0, 200)})`);

@@ -15,6 +15,9 @@ const path = z.string().min(1).max(1000);
 /** Largest file `read` returns (model weights included). */
 export const MAX_REMOTE_READ_BYTES = 512 * 1024 * 1024;
 
+/** Reads of absolute paths already confined by `Workspace.resolve`. */
+const workspaceFiles = (root: string) => new NodeFiles({ readRoot: root, outDir: root });
+
 export const runFileRoutes = router({
   read: procedure.input(z.object({ path })).query(async ({ ctx, input }) => {
     const bytes = await ctx.workspace.readFile(input.path);
@@ -22,15 +25,13 @@ export const runFileRoutes = router({
     return { base64: Buffer.from(bytes).toString('base64') };
   }),
 
-  exists: procedure.input(z.object({ path })).query(async ({ ctx, input }) => {
-    const full = await ctx.workspace.resolve(input.path);
-    return new NodeFiles({ readRoot: ctx.workspace.root, outDir: ctx.workspace.root }).exists(full);
-  }),
+  exists: procedure.input(z.object({ path })).query(async ({ ctx, input }) => workspaceFiles(ctx.workspace.root).exists(await ctx.workspace.resolve(input.path))),
 
   hash: procedure.input(z.object({ path })).query(async ({ ctx, input }) => {
     const full = await ctx.workspace.resolve(input.path);
-    return new NodeFiles({ readRoot: ctx.workspace.root, outDir: ctx.workspace.root }).hash(full).catch((e: NodeJS.ErrnoException) => {
-      throw new TRPCError({ code: e.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', message: `${input.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}` });
+    return workspaceFiles(ctx.workspace.root).hash(full).catch((e: unknown) => {
+      const message = (e as Error).message.replace(/^cannot read \S+: /, '');
+      throw new TRPCError({ code: /^no such file/.test(message) ? 'NOT_FOUND' : 'BAD_REQUEST', message: `${input.path}: ${message}` });
     });
   }),
 

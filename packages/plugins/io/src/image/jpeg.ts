@@ -4,9 +4,10 @@
  * exactly one baseline, extended or progressive 8-bit Huffman frame header (SOF0/1/2) with
  * 1…MAX_PIXELS pixels, segments whose contents match their declared lengths, at most
  * MAX_JPEG_SCANS scans (progressive files with thousands of tiny scans are a known CPU attack),
- * and enough entropy-coded data for the frame's size (a header that claims 8192×8192 over a few
- * bytes of data is refused, instead of costing a gigabyte and seconds to "decode"). jpeg-js then
- * runs with a memory limit derived from the frame's dimensions.
+ * and enough entropy-coded data for the frame's size (1–2 bits per 8×8 block at the very least:
+ * a header that claims 8192×8192 over a few bytes of data is refused, instead of costing a
+ * gigabyte and seconds to "decode"). jpeg-js then runs with a memory limit derived from the
+ * frame's dimensions.
  */
 import { NodeError } from '@stylegraph/core';
 import jpeg from 'jpeg-js';
@@ -168,14 +169,24 @@ export function scanJpeg(bytes: Uint8Array, file: string): JpegFrame {
     // APPn, COM and other segments are skipped by their length.
   }
   if (!frame) bad('no frame header (SOF): not a JPEG image, or truncated');
+  // Defence in depth: jpeg-js resynchronizes after some malformed data where this walk does not,
+  // so bound the scans it could ever find by the SOS byte pairs anywhere in the file (a legitimate
+  // file has its own scans, an EXIF thumbnail's and a few by chance in binary metadata).
+  let sosPairs = 0;
+  for (let i = bytes.indexOf(0xff); i >= 0 && i + 1 < n; i = bytes.indexOf(0xff, i + 1)) {
+    if (bytes[i + 1] === 0xda && ++sosPairs > 4 * MAX_JPEG_SCANS) bad(`more than ${4 * MAX_JPEG_SCANS} scan (SOS) markers in the file`);
+  }
   const f = frame!;
-  // Every block of every component is coded with at least one bit (its DC code), so a frame
-  // needs at least (blocks of its smallest component) / 8 bytes of entropy-coded data.
+  // Every block of every component is coded with at least one bit (its DC code), and in a
+  // sequential JPEG with a second (its first AC code or end-of-block): a frame needs at least that
+  // many bits of entropy-coded data, so a header claiming more pixels than the data could hold is
+  // refused before jpeg-js allocates and decodes them.
   const maxH = Math.max(...f.components.map((c) => c.h));
   const maxV = Math.max(...f.components.map((c) => c.v));
-  const minBlocks = Math.min(...f.components.map((c) => Math.ceil(Math.ceil((f.width * c.h) / maxH) / 8) * Math.ceil(Math.ceil((f.height * c.v) / maxV) / 8)));
-  if (scanBytes * 8 < minBlocks) {
-    bad(`holds ${scanBytes} bytes of image data, too few for ${f.width}×${f.height} pixels (truncated, or a lying header)`);
+  const blocks = f.components.reduce((sum, c) => sum + Math.ceil(Math.ceil((f.width * c.h) / maxH) / 8) * Math.ceil(Math.ceil((f.height * c.v) / maxV) / 8), 0);
+  const minBits = (f.marker === 0xc2 ? 1 : 2) * blocks;
+  if (scanBytes * 8 < minBits) {
+    bad(`holds ${scanBytes} bytes of image data, too few for ${f.width}×${f.height} pixels (at least ${Math.ceil(minBits / 8)}; truncated, or a lying header)`);
   }
   return { ...f, scans, scanBytes };
 }

@@ -4,19 +4,10 @@
  * size, the fit policy decides: refuse, centre-crop then resize, or stretch.
  */
 import { NodeError, defineNode, tensor, z } from '@stylegraph/core';
-import jpeg from 'jpeg-js';
-import { MAX_PIXELS, decodePng, type DecodedImage } from '../png/decode.js';
+import { decodePng, type DecodedImage } from '../png/decode.js';
 import { PngError } from '../png/text.js';
+import { decodeJpeg } from '../image/jpeg.js';
 import { resizeArea } from '../image/resize.js';
-
-function decodeJpeg(bytes: Uint8Array, file: string): DecodedImage {
-  try {
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
-    return { width: img.width, height: img.height, rgba: img.data };
-  } catch (e) {
-    throw new NodeError('IMAGE_INVALID', `${file}: not a readable JPEG (${(e as Error).message})`);
-  }
-}
 
 export const LoadImage = defineNode({
   type: 'io/LoadImage',

@@ -18,7 +18,7 @@ export const PixelStd = defineNode({
     groupSize: z.number().int().min(0).max(65536).default(0).describe('Images per std map (consecutive); 0 = the whole batch.'),
   }),
   // One map per group; a batch that does not split into groups fails when run.
-  inferShapes: (p, { dims: { N } }) => (p.groupSize === 0 ? { G: 1 } : N !== undefined && N % p.groupSize === 0 ? { G: N / p.groupSize } : {}),
+  inferShapes: (p, { dims: { N } }) => ({ G: p.groupSize === 0 ? 1 : N !== undefined && N % p.groupSize === 0 ? N / p.groupSize : undefined }),
   purity: 'pure',
   run: ({ inputs, params }) => {
     const [B, C, H, W] = inputs.image.dims as [number, number, number, number];

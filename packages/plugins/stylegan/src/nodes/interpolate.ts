@@ -48,7 +48,7 @@ function frames(keys: Tensor<'float32'>, steps: number, mix: Mix): Tensor<'float
 const Steps = z.object({ steps: z.number().int().min(1).max(10_000).default(8).describe('Frames per segment between two keys.') });
 
 /** F = (K − 1)·steps + 1 frames, once the number of keys K is known. */
-const frameCount = (p: { steps: number }, { dims }: ShapeInputs) => (dims.K !== undefined && dims.K >= 2 ? { F: (dims.K - 1) * p.steps + 1 } : {});
+const frameCount = (p: { steps: number }, { dims: { K } }: ShapeInputs) => ({ F: K !== undefined && K >= 2 ? (K - 1) * p.steps + 1 : undefined });
 
 export const Interpolate = defineNode({
   type: 'stylegan/Interpolate',

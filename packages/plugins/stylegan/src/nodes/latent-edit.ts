@@ -18,7 +18,7 @@ export const LatentEdit = defineNode({
     alphas: z.array(z.number().min(-1000).max(1000)).min(1).max(1000).default([1]).describe('Step sizes α.'),
     layers: z.string().optional().describe('Only these ws, e.g. "0-7" or "coarse" (default all).'),
   }),
-  inferShapes: (p, { dims }) => (dims.B === undefined ? {} : { E: dims.B * p.alphas.length }),
+  inferShapes: (p, { dims: { B } }) => ({ E: B === undefined ? undefined : B * p.alphas.length }),
   fileParams: ['direction'],
   purity: 'pure',
   run: async ({ inputs, params, ctx }) => {

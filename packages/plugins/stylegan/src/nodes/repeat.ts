@@ -10,7 +10,7 @@ export const RepeatW = defineNode({
   inputs: { w: { type: 'WPlus', shape: ['B', 'numWs', 'wDim'] } },
   outputs: { w: { type: 'WPlus', shape: ['N', 'numWs', 'wDim'] } },
   params: z.object({ count: z.number().int().min(1).max(1024).default(8).describe('Copies of each latent.') }),
-  inferShapes: (p, { dims }) => (dims.B === undefined ? {} : { N: dims.B * p.count }),
+  inferShapes: (p, { dims: { B } }) => ({ N: B === undefined ? undefined : B * p.count }),
   purity: 'pure',
   run: ({ inputs, params }) => {
     const [B, numWs, wDim] = inputs.w.dims as [number, number, number];

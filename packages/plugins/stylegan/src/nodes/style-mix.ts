@@ -35,7 +35,7 @@ export const StyleMix = defineNode({
     mode: z.enum(['grid', 'pairs']).default('grid').describe('grid: every row with every column (rows × cols); pairs: row i with column i, or every row with a single column.'),
   }),
   // grid: R·K latents; pairs: one per row.
-  inferShapes: (p, { dims: { R, K } }) => (R === undefined ? {} : p.mode === 'pairs' ? { B: R } : K === undefined ? {} : { B: R * K }),
+  inferShapes: (p, { dims: { R, K } }) => ({ B: R === undefined ? undefined : p.mode === 'pairs' ? R : K === undefined ? undefined : R * K }),
   purity: 'pure',
   run: ({ inputs, params }) => {
     const [R, numWs, wDim] = inputs.rows.dims as [number, number, number];

@@ -27,7 +27,7 @@ export const TruncationSweep = defineNode({
     steps: z.number().int().min(1).max(64).default(9).describe('How many ψ values, evenly spaced.'),
     cutoff: z.number().int().min(0).nullable().default(null).describe('Truncate only ws [0, cutoff); null = all.'),
   }),
-  inferShapes: (p, { dims }) => (dims.B === undefined ? {} : { S: dims.B * p.steps }),
+  inferShapes: (p, { dims: { B } }) => ({ S: B === undefined ? undefined : B * p.steps }),
   purity: 'pure',
   run: ({ inputs, params, ctx }) => {
     const [B, numWs, wDim] = inputs.w.dims as [number, number, number];

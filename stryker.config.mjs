@@ -1,0 +1,39 @@
+// Mutation testing with StrykerJS: `npm run mutation` mutates every folder below; one folder
+// at a time with e.g. `STRYKER_FOLDER=exec npm run mutation` (exec, rng, import, truncation,
+// server), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
+// One sandbox at a time (concurrency 1): the machines this runs on are small and shared.
+const FOLDERS = {
+  exec: { mutate: ['packages/core/src/exec/**/*.ts'], tests: ['packages/core/src/exec/**/*.test.ts'] },
+  rng: { mutate: ['packages/core/src/rng/**/*.ts'], tests: ['packages/core/src/rng/**/*.test.ts'] },
+  import: { mutate: ['packages/ops-gpu/src/import/**/*.ts'], tests: ['packages/ops-gpu/src/import/**/*.test.ts'] },
+  truncation: { mutate: ['packages/ops-gpu/src/stylegan/truncation*.ts'], tests: ['packages/ops-gpu/src/stylegan/truncation*.test.ts'] },
+  server: { mutate: ['apps/runner/src/server/**/*.ts'], tests: ['apps/runner/src/server/**/*.test.ts'] },
+};
+// Tests, data tables and re-export modules are not mutated.
+const NOT_MUTATED = ['!**/*.test.ts', '!packages/core/src/rng/log-data.ts', '!packages/core/src/rng/fixtures/**', '!**/index.ts'];
+
+const folder = process.env.STRYKER_FOLDER;
+if (folder !== undefined && !(folder in FOLDERS)) throw new Error(`STRYKER_FOLDER=${folder}: expected one of ${Object.keys(FOLDERS).join(', ')}`);
+const chosen = folder ? [FOLDERS[folder]] : Object.values(FOLDERS);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  // A small test run of its own (vitest.mutation.config.ts): @stylegraph/* imports resolve to
+  // the sandbox's sources; `related` narrows each run to the tests that import mutated files.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  coverageAnalysis: 'perTest',
+  concurrency: 1,
+  mutate: [...chosen.flatMap((f) => f.mutate), ...NOT_MUTATED],
+  testFiles: chosen.flatMap((f) => f.tests),
+  // What the sandbox does not need: builds, outputs, the editor's screenshots.
+  ignorePatterns: ['**/dist/**', 'out', 'reports', 'coverage', '.nx', 'apps/editor/screenshots', '**/*.tsbuildinfo'],
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${folder ?? 'mutation'}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
+  timeoutMS: 10_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
