@@ -33,12 +33,16 @@ export interface CheckResult {
 
 const severityRank = { error: 0, warning: 1, info: 2 } as const;
 
+/** A diagnostic is one line whatever text of the document it quotes: control characters are escaped. */
+// eslint-disable-next-line no-control-regex
+const oneLine = (d: Diagnostic): Diagnostic => (/[\u0000-\u001f\u2028\u2029]/.test(d.message) ? { ...d, message: d.message.replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) } : d);
+
 export function checkGraph(input: string | unknown, registry: Registry): CheckResult {
   const parsed = parseGraph(input);
   const diagnostics = [...parsed.diagnostics];
   const finish = (graph?: CheckedGraph): CheckResult => {
     const sorted = diagnostics
-      .map((d, i) => ({ d, i }))
+      .map((d, i) => ({ d: oneLine(d), i }))
       .sort((a, b) => severityRank[a.d.severity] - severityRank[b.d.severity] || a.i - b.i)
       .map(({ d }) => d);
     const ok = !hasErrors(sorted);

@@ -85,7 +85,9 @@ export function nvidiaGlobals(file: string, fileBytes = 0): (module: string, nam
     '_codecs.encode': ([s]) => {
       const text = str(s, `${file}: _codecs.encode`);
       budget.take(text.length);
-      return Uint8Array.from(text, (ch) => ch.charCodeAt(0) & 0xff);
+      const out = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+      return out;
     },
     'torch._utils._rebuild_tensor_v2': (args) => rebuildTensor(args, file, budget),
     'torch._utils._rebuild_parameter': ([data]) => data as Tensor,

@@ -151,7 +151,10 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
     try {
       return built(run());
     } catch (e) {
-      if (e instanceof UnpickleError) throw e;
+      if (e instanceof UnpickleError) {
+        if (e.message.startsWith(`${file}: `)) throw e;
+        return fail(e.code, e.message); // name the file and the position, as every other error does
+      }
       return fail('PICKLE_STRUCTURE', `${what} failed on malformed arguments (${String(e instanceof Error ? e.message : e).slice(0, 200)})`);
     }
   };
