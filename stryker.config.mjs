@@ -33,7 +33,10 @@ export default {
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: `reports/mutation/${folder ?? 'mutation'}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
-  timeoutMS: 10_000,
+  // Re-runs test again only mutants whose code or covering tests changed.
+  incremental: true,
+  incrementalFile: `reports/mutation/${folder ?? 'mutation'}.incremental.json`,
+  timeoutMS: 5_000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NodeError, type FileAccess } from '@stylegraph/core';
-import { WriteError, pathSegments, writeInside } from './safe-write.js';
+import { WriteError, pathSegments, within, writeInside } from './safe-write.js';
 import { errnoWords, isErrno } from './errno.js';
 
 export interface NodeFileOptions {
@@ -97,18 +97,18 @@ export class NodeFiles implements FileAccess {
   async write(path: string, data: Uint8Array): Promise<string> {
     const outDir = resolve(this.opts.outDir);
     const base = this.opts.outBase === undefined ? outDir : resolve(this.opts.outBase);
-    const within = relative(base, outDir).split(sep).join('/');
-    if (within.startsWith('..') || isAbsolute(within)) throw new NodeError('FILE_WRITE', `refusing to write ${path}: the output folder ${outDir} is outside ${base}`);
+    if (!within(base, outDir)) throw new NodeError('FILE_WRITE', `refusing to write ${path}: the output folder ${outDir} is outside ${base}`);
+    const sub = relative(base, outDir).split(sep).join('/');
     const segments = pathSegments(path);
     if (segments instanceof WriteError) throw new NodeError('FILE_WRITE', segments.message);
     let full: string;
     try {
-      full = await writeInside(base, within ? `${within}/${segments.join('/')}` : segments.join('/'), data, { overwrite: true, createRoot: this.opts.outBase === undefined });
+      full = await writeInside(base, sub ? `${sub}/${segments.join('/')}` : segments.join('/'), data, { overwrite: true, createRoot: this.opts.outBase === undefined });
     } catch (e) {
       throw new NodeError('FILE_WRITE', e instanceof WriteError ? e.message : `cannot write ${path}: ${(e as Error).message}`);
     }
     const shown = relative(process.cwd(), full);
-    const display = shown.startsWith('..') ? full : shown.split(sep).join('/');
+    const display = within(process.cwd(), full) ? shown.split(sep).join('/') : full;
     this.written.push(display);
     return display;
   }

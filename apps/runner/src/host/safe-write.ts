@@ -9,7 +9,7 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { errnoWords } from './errno.js';
 
 export type WriteRefusal = 'BAD_PATH' | 'OUTSIDE' | 'EXISTS' | 'IO';
@@ -38,10 +38,11 @@ export function pathSegments(path: string): string[] | WriteError {
   return segments;
 }
 
-const within = (root: string, p: string) => {
+/** Whether `p` is `root` or inside it (a name such as `...` or `..x` inside is inside). */
+export function within(root: string, p: string): boolean {
   const rel = relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-};
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
 
 /** Creates (or checks) each folder of `segments` under `root` without following links; returns the last folder. */
 async function folders(root: string, segments: readonly string[], shown: string): Promise<string> {

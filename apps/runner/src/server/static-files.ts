@@ -1,7 +1,8 @@
 /** Serves the built editor: files from one folder, `index.html` for any other GET path. */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, relative, isAbsolute } from 'node:path';
+import { extname, join, normalize } from 'node:path';
+import { within } from '../host/safe-write.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -25,8 +26,7 @@ async function fileAt(dir: string, urlPath: string): Promise<string | undefined>
   }
   if (decoded.includes('\0')) return undefined;
   const full = join(dir, normalize(decoded));
-  const rel = relative(dir, full);
-  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  if (!within(dir, full)) return undefined;
   const s = await stat(full).catch(() => undefined);
   return s?.isFile() ? full : undefined;
 }

@@ -1,6 +1,6 @@
 /** The tRPC instance of the server, its request context and the mapping of host errors to tRPC errors. */
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { Registry } from '@stylegraph/core';
+import { NodeError, type Registry } from '@stylegraph/core';
 import { UsageError } from '../graph-file.js';
 import { PluginLoadError } from '../host/plugins.js';
 import { errnoWords, isErrno } from '../host/errno.js';
@@ -38,6 +38,7 @@ export function asTrpcError(e: unknown): unknown {
     const code = e.code === 'OUTSIDE_WORKSPACE' ? 'FORBIDDEN' : e.code === 'NOT_FOUND' ? 'NOT_FOUND' : e.code === 'EXISTS' ? 'CONFLICT' : 'BAD_REQUEST';
     return new TRPCError({ code, message: e.message });
   }
+  if (e instanceof NodeError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message });
   if (e instanceof UsageError || e instanceof PluginLoadError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message });
   return e;
 }

@@ -4,7 +4,7 @@
  */
 import { readFile, readdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { WriteError, writeInside } from '../host/safe-write.js';
+import { WriteError, within, writeInside } from '../host/safe-write.js';
 
 export class WorkspaceError extends Error {
   constructor(
@@ -52,8 +52,7 @@ export class Workspace {
 
   /** Whether `full` is the workspace root or inside it. */
   contains(full: string, root = this.root): boolean {
-    const rel = relative(root, full);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    return within(root, full);
   }
 
   /** Workspace-relative, `/`-separated form of an absolute path inside the workspace. */

@@ -106,7 +106,7 @@ function unpicklesOrRefuses(bytes: Uint8Array): void {
   try {
     const { value } = unpickle(bytes, { file: FILE, findGlobal: nvidiaGlobals(FILE, bytes.length), refuse: explainRefusal });
     const t = value as Partial<Tensor>;
-    if (t && typeof t === 'object' && t.data && t.dims) expect(t.data.byteLength).toBeLessThanOrEqual(4 * bytes.length + 64 * 2 ** 20);
+    if (t && typeof t === 'object' && t.data && t.dims) expect(t.data.byteLength).toBeLessThanOrEqual(4 * bytes.length + 16 * 2 ** 20);
   } catch (e) {
     if (!(e instanceof UnpickleError)) throw e;
     expect(e.message.startsWith(`${FILE}: `)).toBe(true);
@@ -267,10 +267,10 @@ describe('unpickler and checkpoint readers fuzz', () => {
     );
   });
 
-  it('byte-level mutations of a real StyleGAN2-ADA network pickle (40 cases)', async () => {
+  it('byte-level mutations of a real StyleGAN2-ADA network pickle (25 cases)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(byteMutation, { minLength: 1, maxLength: 3 }), async (ms) => readsOrRefuses(readNvidiaPickle(ms.reduce(applyBytes, A32), 'a32.pkl'))),
-      { seed: 405, numRuns: 40 },
+      { seed: 405, numRuns: 25 },
     );
   }, 60_000);
 });
@@ -317,8 +317,9 @@ describe('unpickler regressions', () => {
   });
 
   it('refuses a 1 MB integer at once (building it was quadratic: minutes)', () => {
+    const huge = concat([[OP.PROTO, 2, OP.LONG4, ...le(1 << 20, 4)], new Uint8Array(1 << 20), [OP.STOP]]);
     const t = performance.now();
-    const e = unpickleError(Uint8Array.from([OP.PROTO, 2, OP.LONG4, ...le(1 << 20, 4), ...new Uint8Array(1 << 20), OP.STOP]));
+    const e = unpickleError(huge);
     expect(performance.now() - t).toBeLessThan(200);
     expect(e.code).toBe('PICKLE_LIMIT');
     expect(e.message).toBe('r.pkl: an integer of 1048576 bytes (at most 1024 are supported) (at byte 7)');
@@ -326,11 +327,11 @@ describe('unpickler regressions', () => {
   });
 
   it('bounds the objects built and the stack by the pickle size', () => {
-    const dicts = unpickleError(Uint8Array.from([OP.PROTO, 2, ...new Uint8Array(200_000).fill(OP.EMPTY_DICT), OP.STOP]));
-    expect([dicts.code, dicts.message]).toEqual(['PICKLE_LIMIT', 'r.pkl: the pickle builds more objects than its size allows (a hostile file?) (at byte 100003)']);
-    const memo = unpickleError(Uint8Array.from([OP.PROTO, 2, OP.NONE, ...new Uint8Array(200_000).fill(OP.MEMOIZE), OP.STOP]));
+    const dicts = unpickleError(concat([[OP.PROTO, 2], new Uint8Array(200_000).fill(OP.EMPTY_DICT), [OP.STOP]]));
+    expect([dicts.code, dicts.message]).toEqual(['PICKLE_LIMIT', 'r.pkl: the pickle builds more objects than its size allows (a hostile file?) (at byte 100004)']);
+    const memo = unpickleError(concat([[OP.PROTO, 2, OP.NONE], new Uint8Array(200_000).fill(OP.MEMOIZE), [OP.STOP]]));
     expect(memo.code).toBe('PICKLE_LIMIT');
-    const stack = unpickleError(Uint8Array.from([OP.PROTO, 2, ...new Uint8Array(MAX_PICKLE_STACK + 1).fill(OP.NONE), OP.STOP]));
+    const stack = unpickleError(concat([[OP.PROTO, 2], new Uint8Array(MAX_PICKLE_STACK + 1).fill(OP.NONE), [OP.STOP]]));
     expect(stack.message).toMatch(/stack grows past 1048576 items/);
   });
 

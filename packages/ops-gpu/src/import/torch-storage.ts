@@ -57,7 +57,7 @@ const keyText = (k: PyValue | undefined) =>
 
 /**
  * What rebuilding tensors may allocate for one file: at most 4 bytes per byte of the file (int8
- * storages widen to int32) plus 64 MiB — tensors may share a storage (views, tied weights), but
+ * storages widen to int32) plus 16 MiB — tensors may share a storage (views, tied weights), but
  * not so often, nor with strides so broadcast, that a small file becomes gigabytes.
  */
 export class TensorBudget {
@@ -66,7 +66,7 @@ export class TensorBudget {
     readonly file: string,
     fileBytes: number,
   ) {
-    this.left = 4 * fileBytes + 64 * 2 ** 20;
+    this.left = 4 * fileBytes + 16 * 2 ** 20;
   }
 
   /** Takes `bytes` from the budget, or refuses. */
