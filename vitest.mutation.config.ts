@@ -3,8 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// The test run StrykerJS uses (stryker.config.mjs): only the tests of the code it mutates, and
-// every @stylegraph/* package resolved to the TypeScript sources beside this file. In Stryker's
+// The test run StrykerJS uses (stryker.config.mjs), with every @stylegraph/* package resolved to the TypeScript sources beside this file. In Stryker's
 // sandbox that is the sandbox's (mutated) copy, not the workspace's symlinked originals, so
 // mutants reached through a package import are seen too and edits elsewhere in the working tree
 // do not leak into a run.
@@ -25,12 +24,8 @@ const alias = workspaces.filter((dir) => existsSync(join(root, dir, 'package.jso
 export default defineConfig({
   resolve: { conditions: ['@stylegraph/source'], alias },
   test: {
-    include: [
-      'packages/core/src/**/*.test.ts',
-      'packages/ops-gpu/src/import/**/*.test.ts',
-      'packages/ops-gpu/src/stylegan/truncation*.test.ts',
-      'apps/runner/src/server/**/*.test.ts',
-    ],
+    // Which of them run is chosen by stryker.config.mjs (testFiles, and related to the mutants).
+    include: ['packages/**/src/**/*.test.ts', 'apps/**/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -8,11 +8,8 @@ import type { LoadedModel } from '../../model/load.js';
 import { readSafetensors } from '../../model/safetensors.js';
 import { CheckpointError } from './errors.js';
 import { assembleModel, inferConfig, modelName, readNvidiaPickle, type InferOptions } from './nvidia-pkl.js';
-import { PyDict, PyTuple, UnpickleError, shownName, unpickle, type PyValue } from './pickle.js';
-import { Storage, TensorBudget, isCount, rebuildTensor, storageTypeGlobal, storageTypeOf } from './torch-storage.js';
-
-/** A key from the file as a string: primitives as String() gives them, anything else by kind (no recursion). */
-const nameOf = (k: unknown): string => (k === null || (typeof k !== 'object' && typeof k !== 'function') ? String(k) : '[object]');
+import { PyDict, UnpickleError, unpickle, type PyValue } from './pickle.js';
+import { Storage, rebuildTensor, storageTypeGlobal } from './torch-storage.js';
 
 /** A `torch.save` zip archive holding a dict of tensors. */
 function readTorchZip(bytes: Uint8Array, file: string): Map<string, Tensor> {
@@ -27,11 +24,10 @@ function readTorchZip(bytes: Uint8Array, file: string): Map<string, Tensor> {
   if (!pkl) throw new CheckpointError('CHECKPOINT_FORMAT', `${file}: a zip archive without data.pkl is not a torch.save checkpoint`);
   const root = pkl.slice(0, -'data.pkl'.length);
   const storages = new Map<string, Storage>();
-  const budget = new TensorBudget(file, bytes.length);
   const findGlobal = (module: string, name: string) => {
     const key = `${module}.${name}`;
     if (key === 'collections.OrderedDict' || key === 'builtins.dict') return () => new PyDict();
-    if (key === 'torch._utils._rebuild_tensor_v2') return (args: PyValue[]) => rebuildTensor(args, file, budget);
+    if (key === 'torch._utils._rebuild_tensor_v2') return (args: PyValue[]) => rebuildTensor(args, file);
     if (key === 'torch._utils._rebuild_parameter') return ([data]: PyValue[]) => data ?? null;
     return storageTypeGlobal(module, name);
   };
@@ -41,20 +37,17 @@ function readTorchZip(bytes: Uint8Array, file: string): Map<string, Tensor> {
       file,
       findGlobal,
       persistentLoad: (pid) => {
-        const items = pid instanceof PyTuple ? pid.items : [];
+        const items = (pid as { items?: PyValue[] }).items ?? [];
         const [tag, type, key, , numel] = items;
-        const st = storageTypeOf(type);
-        if (tag !== 'storage' || !st || !isCount(numel) || (typeof key !== 'string' && typeof key !== 'number')) {
-          throw new UnpickleError('PICKLE_STRUCTURE', `${file}: unexpected persistent id`);
-        }
+        const st = (type as { storageType?: [Storage['dtype'], number] } | null)?.storageType;
+        if (tag !== 'storage' || !st || typeof numel !== 'number') throw new UnpickleError('PICKLE_STRUCTURE', `${file}: unexpected persistent id`);
         const k = String(key);
         let s = storages.get(k);
         if (!s) {
           s = new Storage(st[0], st[1], numel);
           const data = entries.get(`${root}data/${k}`);
-          if (!data || data.length < numel * st[1]) throw new UnpickleError('PICKLE_TRUNCATED', `${file}: storage ${shownName(k)} is missing or shorter than ${numel} elements`);
-          // A view of the archive, not a copy: zip entries may overlap, and copying each would multiply the file.
-          s.bytes = data.subarray(0, numel * st[1]);
+          if (!data || data.length < numel * st[1]) throw new UnpickleError('PICKLE_TRUNCATED', `${file}: storage ${k} is missing or shorter than ${numel} elements`);
+          s.bytes = data.slice(0, numel * st[1]);
           storages.set(k, s);
         }
         return s;
@@ -67,8 +60,8 @@ function readTorchZip(bytes: Uint8Array, file: string): Map<string, Tensor> {
   if (!(top instanceof PyDict)) throw new CheckpointError('CHECKPOINT_STRUCTURE', `${file}: expected a state dict (name → tensor)`);
   const out = new Map<string, Tensor>();
   for (const [k, v] of top.map) {
-    if (!v || typeof v !== 'object' || !('dims' in v)) throw new CheckpointError('CHECKPOINT_STRUCTURE', `${file}: entry ${shownName(nameOf(k))} is not a tensor`);
-    out.set(nameOf(k), v as Tensor);
+    if (!v || typeof v !== 'object' || !('dims' in v)) throw new CheckpointError('CHECKPOINT_STRUCTURE', `${file}: entry ${String(k)} is not a tensor`);
+    out.set(String(k), v as Tensor);
   }
   return out;
 }

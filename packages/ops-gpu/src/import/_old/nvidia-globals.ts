@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '@stylegraph/core';
 import { PyDict, UnpickleError, type GlobalHandler, type PyValue } from './pickle.js';
-import { TensorBudget, loadLegacyStorage, rebuildTensor, type Storage } from './torch-storage.js';
+import { loadLegacyStorage, rebuildTensor } from './torch-storage.js';
 
 /** A `torch_utils.persistence` object: its class name and its state (the module's __dict__). */
 export class PersistentObject {
@@ -19,14 +19,9 @@ class NumpyDType {
   setState(): void {}
 }
 
-const SCALAR_BYTES: Record<string, number> = { b1: 1, f8: 8, f4: 4, i8: 8, i4: 4, u1: 1 };
-
 function numpyScalar(args: PyValue[]): PyValue {
   const [dtype, data] = args;
   if (!(dtype instanceof NumpyDType) || !(data instanceof Uint8Array)) throw new UnpickleError('PICKLE_STRUCTURE', 'malformed numpy scalar');
-  if (Object.hasOwn(SCALAR_BYTES, dtype.code) && data.length < SCALAR_BYTES[dtype.code]!) {
-    throw new UnpickleError('PICKLE_STRUCTURE', `a numpy ${dtype.code} scalar of ${data.length} bytes`);
-  }
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   switch (dtype.code) {
     case 'b1':
@@ -42,26 +37,13 @@ function numpyScalar(args: PyValue[]): PyValue {
     case 'u1':
       return data[0]!;
     default:
-      throw new UnpickleError('PICKLE_STRUCTURE', `numpy scalars of dtype ${JSON.stringify(dtype.code.slice(0, 20))} are not supported`);
+      throw new UnpickleError('PICKLE_STRUCTURE', `numpy scalars of dtype ${dtype.code} are not supported`);
   }
 }
 
 const dict = (): PyDict => new PyDict();
 
-/** A string argument, or a structure error (String() of a hostile nested list would recurse). */
-const str = (v: PyValue | undefined, what: string): string => {
-  if (typeof v !== 'string') throw new UnpickleError('PICKLE_STRUCTURE', `${what} expects a string`);
-  return v;
-};
-
-/**
- * The globals of one file. `fileBytes` (the file's size) bounds what they may allocate together:
- * a pickle can call a global any number of times on the same memoized arguments.
- */
-export function nvidiaGlobals(file: string, fileBytes = 0): (module: string, name: string) => GlobalHandler | undefined {
-  const budget = new TensorBudget(file, fileBytes);
-  // Each embedded storage is parsed once, however often the pickle refers to its bytes.
-  const storages = new WeakMap<Uint8Array, Storage>();
+export function nvidiaGlobals(file: string): (module: string, name: string) => GlobalHandler | undefined {
   const table: Record<string, GlobalHandler> = {
     'torch_utils.persistence._reconstruct_persistent_obj': ([meta]) => {
       if (!(meta instanceof PyDict) || meta.get('type') !== 'class' || typeof meta.get('class_name') !== 'string') {
@@ -82,23 +64,15 @@ export function nvidiaGlobals(file: string, fileBytes = 0): (module: string, nam
     '__builtin__.frozenset': ([items]) => (Array.isArray(items) ? items : []),
     'copyreg._reconstructor': ([cls]) => (typeof cls === 'function' ? (cls as GlobalHandler)([]) : dict()),
     'copy_reg._reconstructor': ([cls]) => (typeof cls === 'function' ? (cls as GlobalHandler)([]) : dict()),
-    '_codecs.encode': ([s]) => {
-      const text = str(s, `${file}: _codecs.encode`);
-      budget.take(text.length);
-      const out = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
-      return out;
-    },
-    'torch._utils._rebuild_tensor_v2': (args) => rebuildTensor(args, file, budget),
+    '_codecs.encode': ([s]) => Uint8Array.from(String(s), (ch) => ch.charCodeAt(0) & 0xff),
+    'torch._utils._rebuild_tensor_v2': (args) => rebuildTensor(args, file),
     'torch._utils._rebuild_parameter': ([data]) => data as Tensor,
     'torch.storage._load_from_bytes': ([b]) => {
       if (!(b instanceof Uint8Array)) throw new UnpickleError('PICKLE_STRUCTURE', `${file}: storage bytes expected`);
-      let s = storages.get(b);
-      if (!s) storages.set(b, (s = loadLegacyStorage(b, file)));
-      return s;
+      return loadLegacyStorage(b, file);
     },
-    'torch.device': ([d]) => str(d, `${file}: torch.device`),
-    'numpy.dtype': ([code]) => new NumpyDType(str(code, `${file}: numpy.dtype`)),
+    'torch.device': ([d]) => String(d),
+    'numpy.dtype': ([code]) => new NumpyDType(String(code)),
     'numpy.core.multiarray.scalar': numpyScalar,
     'numpy._core.multiarray.scalar': numpyScalar,
   };

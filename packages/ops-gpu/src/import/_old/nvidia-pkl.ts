@@ -11,71 +11,30 @@ import { ModelConfigSchema } from '../../model/config.js';
 import { checkTensors, type LoadedModel } from '../../model/load.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../../model/state-dict.js';
 import { PersistentObject, explainRefusal, nvidiaGlobals } from './nvidia-globals.js';
-import { PyDict, UnpickleError, shownName, unpickle, type PyValue } from './pickle.js';
+import { PyDict, UnpickleError, unpickle, type PyValue } from './pickle.js';
 import { CheckpointError } from './errors.js';
 
 export { CheckpointError };
 
 const isTensorValue = (v: unknown): v is Tensor => !!v && typeof v === 'object' && 'dims' in v && 'data' in v;
 
-/** Module trees nest at most this deep (StyleGAN's are 4–5 deep) … */
-const MAX_MODULE_DEPTH = 64;
-/** … and hold at most this many modules, counting a shared module once per place it appears. */
-const MAX_MODULES = 1 << 16;
-
-/** A name from the file as a string: primitives as String() gives them, anything else by kind (no recursion). */
-const nameOf = (k: unknown): string => (k === null || (typeof k !== 'object' && typeof k !== 'function') ? String(k) : '[object]');
-
-/**
- * `prefix.name` → tensor for every parameter and persistent buffer below a module, in the order
- * torch's state_dict() lists them. Walked with an explicit stack: a hostile file may nest modules
- * deeply, make a module its own child, or share one module so often the tree is exponential.
- */
-function stateDict(root: PersistentObject): Map<string, Tensor<'float32'>> {
-  const out = new Map<string, Tensor<'float32'>>();
-  const todo: { obj: PersistentObject; prefix: string; ancestors: PersistentObject[] }[] = [{ obj: root, prefix: '', ancestors: [] }];
-  let visited = 0;
-  while (todo.length) {
-    const { obj, prefix, ancestors } = todo.pop()!;
-    if (++visited > MAX_MODULES) throw new CheckpointError('CHECKPOINT_STRUCTURE', `the network has more than ${MAX_MODULES} modules`);
-    const raw = obj.state.get('_non_persistent_buffers_set');
-    const nonPersistent = new Set(Array.isArray(raw) ? raw.map(nameOf) : []);
-    for (const field of ['_parameters', '_buffers']) {
-      const d = obj.state.get(field);
-      if (!(d instanceof PyDict)) continue;
-      for (const [k, v] of d.map) {
-        if (v === null || (field === '_buffers' && nonPersistent.has(nameOf(k)))) continue;
-        if (!isTensorValue(v)) throw new CheckpointError('CHECKPOINT_STRUCTURE', `${shownName(`${prefix}${nameOf(k)}`)} is not a tensor`);
-        out.set(`${prefix}${nameOf(k)}`, v as Tensor<'float32'>);
-      }
+/** `prefix.name` → tensor for every parameter and persistent buffer below a module. */
+function stateDict(obj: PersistentObject, prefix = '', out = new Map<string, Tensor<'float32'>>()): Map<string, Tensor<'float32'>> {
+  const nonPersistent = new Set((obj.state.get('_non_persistent_buffers_set') as PyValue[] | undefined)?.map(String) ?? []);
+  for (const field of ['_parameters', '_buffers']) {
+    const d = obj.state.get(field);
+    if (!(d instanceof PyDict)) continue;
+    for (const [k, v] of d.map) {
+      if (v === null || (field === '_buffers' && nonPersistent.has(String(k)))) continue;
+      if (!isTensorValue(v)) throw new CheckpointError('CHECKPOINT_STRUCTURE', `${prefix}${String(k)} is not a tensor`);
+      out.set(`${prefix}${String(k)}`, v as Tensor<'float32'>);
     }
-    const mods = obj.state.get('_modules');
-    if (!(mods instanceof PyDict)) continue;
-    const path = [...ancestors, obj];
-    if (path.length > MAX_MODULE_DEPTH) throw new CheckpointError('CHECKPOINT_STRUCTURE', `the network's modules nest more than ${MAX_MODULE_DEPTH} deep`);
-    const children: typeof todo = [];
-    for (const [k, v] of mods.map) {
-      if (!(v instanceof PersistentObject)) continue;
-      if (path.includes(v)) throw new CheckpointError('CHECKPOINT_STRUCTURE', `module ${shownName(`${prefix}${nameOf(k)}`)} contains itself`);
-      children.push({ obj: v, prefix: `${prefix}${nameOf(k)}.`, ancestors: path });
-    }
-    for (let i = children.length - 1; i >= 0; i--) todo.push(children[i]!);
+  }
+  const mods = obj.state.get('_modules');
+  if (mods instanceof PyDict) {
+    for (const [k, v] of mods.map) if (v instanceof PersistentObject) stateDict(v, `${prefix}${String(k)}.`, out);
   }
   return out;
-}
-
-/** The largest `synthesis.b<R>.` / `b<R>.` resolution among the keys (no spread: there may be millions). */
-function largestBlock(keys: Iterable<string>, pattern: RegExp, fallback: number): number {
-  let max = -Infinity;
-  for (const k of keys) max = Math.max(max, Number(pattern.exec(k)?.[1] ?? fallback));
-  return max;
-}
-
-/** Block resolutions 4, 8, … up to `resolution` (bounded: a hostile config may say Infinity). */
-function resolutionsUpTo(resolution: number): number[] {
-  const res: number[] = [];
-  for (let r = 4; r <= Math.min(resolution, 1 << 16); r *= 2) res.push(r);
-  return res;
 }
 
 function child(obj: PersistentObject | undefined, path: string): PersistentObject | undefined {
@@ -129,8 +88,9 @@ export function inferConfig(
   let numLayers = 0;
   while (gsd.has(`mapping.fc${numLayers}.weight`)) numLayers++;
   const lr = num(attr(G && child(G, 'mapping.fc0'), 'bias_gain')) ?? num(kwarg(G, 'mapping_kwargs', 'lr_multiplier')) ?? 0.01;
-  const resolution = num(kwarg(G, 'img_resolution')) ?? largestBlock(gsd.keys(), /^synthesis\.b(\d+)\./, 0);
-  const res = resolutionsUpTo(resolution);
+  const resolution = num(kwarg(G, 'img_resolution')) ?? Math.max(...[...gsd.keys()].map((k) => Number(/^synthesis\.b(\d+)\./.exec(k)?.[1] ?? 0)));
+  const res: number[] = [];
+  for (let r = 4; r <= resolution; r *= 2) res.push(r);
   const channels = channelsOf(gsd, (r) => `synthesis.b${r}.conv1.weight`, res);
   const torgb = gsd.get(`synthesis.b${resolution}.torgb.weight`);
   const clampRaw = G ? (attr(child(G, `synthesis.b${resolution}.conv1`), 'conv_clamp') ?? kwarg(G, 'synthesis_kwargs', 'conv_clamp') ?? null) : (opts.convClamp ?? null);
@@ -153,8 +113,9 @@ export function inferConfig(
     discriminator: null,
   };
   if (dsd) {
-    const dRes = num(kwarg(D, 'img_resolution')) ?? largestBlock(dsd.keys(), /^b(\d+)\./, 4);
-    const dres = resolutionsUpTo(dRes);
+    const dRes = num(kwarg(D, 'img_resolution')) ?? Math.max(...[...dsd.keys()].map((k) => Number(/^b(\d+)\./.exec(k)?.[1] ?? 4)));
+    const dres: number[] = [];
+    for (let r = 4; r <= dRes; r *= 2) dres.push(r);
     const dch = channelsOf(dsd, (r) => `b${r}.conv0.weight`, dres.filter((r) => r > 4));
     const b4 = dsd.get('b4.conv.weight');
     if (b4) dch['4'] = b4.dims[0]!;
@@ -189,7 +150,7 @@ export function inferConfig(
 function refuseStyleGAN3(G: PersistentObject): void {
   const syn = child(G, 'synthesis');
   const mods = syn?.state.get('_modules');
-  const names = mods instanceof PyDict ? [...mods.map.keys()].map(nameOf) : [];
+  const names = mods instanceof PyDict ? [...mods.map.keys()].map(String) : [];
   if (names.includes('input') || names.some((n) => /^L\d+_/.test(n))) {
     throw new CheckpointError('CHECKPOINT_UNSUPPORTED', 'this is a StyleGAN3 pickle; StyleGAN3 is not supported yet');
   }
@@ -202,7 +163,7 @@ export async function readNvidiaPickle(bytes: Uint8Array, file: string): Promise
   }
   let top: PyValue;
   try {
-    top = unpickle(bytes, { file, findGlobal: nvidiaGlobals(file, bytes.length), refuse: explainRefusal }).value;
+    top = unpickle(bytes, { file, findGlobal: nvidiaGlobals(file), refuse: explainRefusal }).value;
   } catch (e) {
     if (e instanceof UnpickleError) throw new CheckpointError(e.code === 'PICKLE_GLOBAL_REFUSED' ? 'CHECKPOINT_UNSUPPORTED' : 'CHECKPOINT_FORMAT', e.message);
     throw e;

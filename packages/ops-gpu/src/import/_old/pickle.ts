@@ -3,15 +3,12 @@
  * bytes, lists, tuples, dicts — and resolves GLOBAL references only through a caller-given
  * table of known globals; any other global is refused with an error naming it. Nothing from
  * the file is ever evaluated: globals are TypeScript functions written for this project.
- * The file is hostile until parsed: the stack, the memo, the number of containers built and the
- * size of integers are bounded (relative to the pickle's size), nothing recurses over the
- * values, and errors from globals given malformed arguments come out as UnpickleErrors.
  */
 
 export class UnpickleError extends Error {
   override readonly name = 'UnpickleError';
   constructor(
-    readonly code: 'PICKLE_TRUNCATED' | 'PICKLE_OPCODE' | 'PICKLE_GLOBAL_REFUSED' | 'PICKLE_STRUCTURE' | 'PICKLE_LIMIT',
+    readonly code: 'PICKLE_TRUNCATED' | 'PICKLE_OPCODE' | 'PICKLE_GLOBAL_REFUSED' | 'PICKLE_STRUCTURE',
     message: string,
   ) {
     super(message);
@@ -60,16 +57,6 @@ export interface UnpickleOptions {
 const MARK = Symbol('mark');
 type StackItem = PyValue | typeof MARK;
 
-/** The deepest the stack may grow (Python's pickler batches lists and dicts 1 000 items at a time). */
-export const MAX_PICKLE_STACK = 1 << 20;
-/** The longest integer (LONG1/LONG4) accepted, in bytes; checkpoints hold none over 8. */
-export const MAX_PICKLE_LONG_BYTES = 1024;
-/** Containers (lists, tuples, dicts, sets, objects) and memo entries: at most one per 2 bytes of pickle, at least this many. */
-const MIN_OBJECT_BUDGET = 1 << 16;
-
-/** A name from the file as shown in messages: cut at 200 characters. */
-export const shownName = (s: string): string => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
-
 /** Unpickles one pickle starting at `offset`; returns the value and the offset after STOP. */
 export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): { value: PyValue; end: number } {
   const file = opts.file ?? 'pickle';
@@ -80,20 +67,6 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
   const memo = new Map<number, PyValue>();
   const fail = (code: UnpickleError['code'], msg: string): never => {
     throw new UnpickleError(code, `${file}: ${msg} (at byte ${pos})`);
-  };
-  let objectsLeft = Math.max(MIN_OBJECT_BUDGET, Math.floor((bytes.length - offset) / 2));
-  /** Counts one container or memo entry against the budget. */
-  const built = <T>(v: T): T => {
-    if (--objectsLeft < 0) fail('PICKLE_LIMIT', 'the pickle builds more objects than its size allows (a hostile file?)');
-    return v;
-  };
-  const push = (v: StackItem) => {
-    if (stack.length >= MAX_PICKLE_STACK) fail('PICKLE_LIMIT', `the pickle's stack grows past ${MAX_PICKLE_STACK} items (a hostile file?)`);
-    stack.push(v);
-  };
-  const remember = (k: number, v: PyValue) => {
-    if (!memo.has(k)) built(null);
-    memo.set(k, v);
   };
   const need = (n: number) => {
     if (pos + n > bytes.length) fail('PICKLE_TRUNCATED', 'the file ends in the middle of a pickle (truncated?)');
@@ -141,26 +114,14 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
   const global = (module: string, name: string): GlobalHandler => {
     const h = opts.findGlobal(module, name);
     if (!h) {
-      const why = opts.refuse?.(shownName(module), shownName(name));
-      fail('PICKLE_GLOBAL_REFUSED', why ?? `refusing to load global ${shownName(module)}.${shownName(name)}: it is not one of the classes or functions StyleGAN checkpoints use`);
+      const why = opts.refuse?.(module, name);
+      fail('PICKLE_GLOBAL_REFUSED', why ?? `refusing to load global ${module}.${name}: it is not one of the classes or functions StyleGAN checkpoints use`);
     }
     return h!;
   };
-  /** Runs a known global or the persistent loader; their errors on malformed arguments become UnpickleErrors. */
-  const guarded = (what: string, run: () => PyValue): PyValue => {
-    try {
-      return built(run());
-    } catch (e) {
-      if (e instanceof UnpickleError) {
-        if (e.message.startsWith(`${file}: `)) throw e;
-        return fail(e.code, e.message); // name the file and the position, as every other error does
-      }
-      return fail('PICKLE_STRUCTURE', `${what} failed on malformed arguments (${String(e instanceof Error ? e.message : e).slice(0, 200)})`);
-    }
-  };
   const call = (fn: PyValue, args: PyValue[]): PyValue => {
     if (typeof fn !== 'function') fail('PICKLE_STRUCTURE', 'REDUCE on something that is not a known global');
-    return guarded('a global', () => (fn as GlobalHandler)(args));
+    return (fn as GlobalHandler)(args);
   };
   const argsOf = (v: PyValue): PyValue[] => (v instanceof PyTuple ? v.items : fail('PICKLE_STRUCTURE', 'arguments are not a tuple'));
   const setItems = (target: PyValue, kv: PyValue[]) => {
@@ -168,13 +129,9 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
     for (let i = 0; i + 1 < kv.length; i += 2) (target as PyDict).map.set(dictKey(kv[i]!), kv[i + 1]!);
   };
   const appendItems = (target: PyValue, items: PyValue[]) => {
-    // One by one: spreading a large batch into push() overflows the call stack.
-    const list = Array.isArray(target) ? target : target instanceof PyObject ? target.listItems : fail('PICKLE_STRUCTURE', 'APPEND(S) on something that is not a list');
-    for (const item of items) list.push(item);
-  };
-  const long = (n: number) => {
-    if (n > MAX_PICKLE_LONG_BYTES) fail('PICKLE_LIMIT', `an integer of ${n} bytes (at most ${MAX_PICKLE_LONG_BYTES} are supported)`);
-    return longLE(take(n));
+    if (Array.isArray(target)) target.push(...items);
+    else if (target instanceof PyObject) target.listItems.push(...items);
+    else fail('PICKLE_STRUCTURE', 'APPEND(S) on something that is not a list');
   };
 
   for (;;) {
@@ -189,97 +146,97 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
       case 0x2e: // STOP
         return { value: pop(), end: pos };
       case 0x28: // MARK
-        push(MARK);
+        stack.push(MARK);
         break;
       case 0x4e: // NONE
-        push(null);
+        stack.push(null);
         break;
       case 0x88: // NEWTRUE
-        push(true);
+        stack.push(true);
         break;
       case 0x89: // NEWFALSE
-        push(false);
+        stack.push(false);
         break;
       case 0x4a: // BININT
-        push(i32());
+        stack.push(i32());
         break;
       case 0x4b: // BININT1
-        push(u8());
+        stack.push(u8());
         break;
       case 0x4d: // BININT2
-        push(u16());
+        stack.push(u16());
         break;
       case 0x8a: // LONG1
-        push(long(u8()));
+        stack.push(longLE(take(u8())));
         break;
       case 0x8b: // LONG4
-        push(long(u32()));
+        stack.push(longLE(take(u32())));
         break;
       case 0x47: // BINFLOAT (big-endian)
         need(8);
-        push(view.getFloat64(pos, false));
+        stack.push(view.getFloat64(pos, false));
         pos += 8;
         break;
       case 0x49: {
         // INT (text): "I01\n" is True, "I00\n" False.
         const s = line();
-        push(s === '01' ? true : s === '00' ? false : Number.parseInt(s, 10));
+        stack.push(s === '01' ? true : s === '00' ? false : Number.parseInt(s, 10));
         break;
       }
       case 0x58: // BINUNICODE
-        push(text.decode(take(u32())));
+        stack.push(text.decode(take(u32())));
         break;
       case 0x8c: // SHORT_BINUNICODE
-        push(text.decode(take(u8())));
+        stack.push(text.decode(take(u8())));
         break;
       case 0x8d: // BINUNICODE8
-        push(text.decode(take(u64())));
+        stack.push(text.decode(take(u64())));
         break;
       case 0x42: // BINBYTES
-        push(take(u32()).slice());
+        stack.push(take(u32()).slice());
         break;
       case 0x43: // SHORT_BINBYTES
-        push(take(u8()).slice());
+        stack.push(take(u8()).slice());
         break;
       case 0x8e: // BINBYTES8
-        push(take(u64()).slice());
+        stack.push(take(u64()).slice());
         break;
       case 0x96: // BYTEARRAY8
-        push(take(u64()).slice());
+        stack.push(take(u64()).slice());
         break;
       case 0x55: // SHORT_BINSTRING (protocol 2 str from Python 2)
-        push(text.decode(take(u8())));
+        stack.push(text.decode(take(u8())));
         break;
       case 0x54: // BINSTRING
-        push(text.decode(take(u32())));
+        stack.push(text.decode(take(u32())));
         break;
       case 0x29: // EMPTY_TUPLE
-        push(built(new PyTuple([])));
+        stack.push(new PyTuple([]));
         break;
       case 0x85: // TUPLE1
-        push(built(new PyTuple([pop()])));
+        stack.push(new PyTuple([pop()]));
         break;
       case 0x86: {
         // TUPLE2
         const b = pop();
-        push(built(new PyTuple([pop(), b])));
+        stack.push(new PyTuple([pop(), b]));
         break;
       }
       case 0x87: {
         // TUPLE3
         const c = pop();
         const b = pop();
-        push(built(new PyTuple([pop(), b, c])));
+        stack.push(new PyTuple([pop(), b, c]));
         break;
       }
       case 0x74: // TUPLE
-        push(built(new PyTuple(popMark())));
+        stack.push(new PyTuple(popMark()));
         break;
       case 0x5d: // EMPTY_LIST
-        push(built([]));
+        stack.push([]);
         break;
       case 0x6c: // LIST
-        push(built(popMark()));
+        stack.push(popMark());
         break;
       case 0x61: {
         // APPEND
@@ -294,13 +251,13 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
         break;
       }
       case 0x7d: // EMPTY_DICT
-        push(built(new PyDict()));
+        stack.push(new PyDict());
         break;
       case 0x64: {
         // DICT
-        const d = built(new PyDict());
+        const d = new PyDict();
         setItems(d, popMark());
-        push(d);
+        stack.push(d);
         break;
       }
       case 0x73: {
@@ -317,7 +274,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
         break;
       }
       case 0x8f: // EMPTY_SET
-        push(built([]));
+        stack.push([]);
         break;
       case 0x90: {
         // ADDITEMS
@@ -326,12 +283,12 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
         break;
       }
       case 0x91: // FROZENSET
-        push(built(popMark()));
+        stack.push(popMark());
         break;
       case 0x63: {
         // GLOBAL "module\nname\n"
         const module = line();
-        push(global(module, line()));
+        stack.push(global(module, line()));
         break;
       }
       case 0x93: {
@@ -339,26 +296,26 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') fail('PICKLE_STRUCTURE', 'STACK_GLOBAL needs two strings');
-        push(global(module as string, name as string));
+        stack.push(global(module as string, name as string));
         break;
       }
       case 0x52: {
         // REDUCE
         const args = argsOf(pop());
-        push(call(pop(), args));
+        stack.push(call(pop(), args));
         break;
       }
       case 0x81: {
         // NEWOBJ
         const args = argsOf(pop());
-        push(call(pop(), args));
+        stack.push(call(pop(), args));
         break;
       }
       case 0x92: {
         // NEWOBJ_EX
         pop(); // kwargs
         const args = argsOf(pop());
-        push(call(pop(), args));
+        stack.push(call(pop(), args));
         break;
       }
       case 0x62: {
@@ -369,26 +326,23 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
       }
       case 0x51: // BINPERSID
         if (!opts.persistentLoad) fail('PICKLE_STRUCTURE', 'persistent id without a loader');
-        {
-          const pid = pop();
-          push(guarded('the persistent-id loader', () => opts.persistentLoad!(pid)));
-        }
+        stack.push(opts.persistentLoad!(pop()));
         break;
       case 0x94: // MEMOIZE
-        remember(memo.size, top());
+        memo.set(memo.size, top());
         break;
       case 0x71: // BINPUT
-        remember(u8(), top());
+        memo.set(u8(), top());
         break;
       case 0x72: // LONG_BINPUT
-        remember(u32(), top());
+        memo.set(u32(), top());
         break;
       case 0x68: // BINGET
       case 0x6a: {
         // LONG_BINGET
         const k = op === 0x68 ? u8() : u32();
         if (!memo.has(k)) fail('PICKLE_STRUCTURE', `memo entry ${k} is not defined`);
-        push(memo.get(k)!);
+        stack.push(memo.get(k)!);
         break;
       }
       case 0x30: // POP
@@ -398,7 +352,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
         popMark();
         break;
       case 0x32: // DUP
-        push(top());
+        stack.push(top());
         break;
       default:
         fail('PICKLE_OPCODE', `unsupported pickle opcode 0x${op.toString(16).padStart(2, '0')}`);
@@ -406,21 +360,10 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, offset = 0): 
   }
 }
 
-/** Dict keys become JS primitives where they are (tuples by their items joined, without recursing). */
+/** Dict keys become JS primitives where they are (tuples by their items joined). */
 function dictKey(k: PyValue): unknown {
-  if (k instanceof PyTuple) return k.items.map(keyPart).join(',');
+  if (k instanceof PyTuple) return k.items.map(String).join(',');
   return k;
-}
-
-/**
- * A tuple item as part of a key, as String() gives it — except that a list (a frozenset here)
- * is joined one level deep only: String() recurses, and a hostile file nests lists a million deep.
- */
-function keyPart(v: PyValue): string {
-  if (typeof v === 'function') return '[function]';
-  if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return String(v);
-  if (Array.isArray(v)) return v.map((x: PyValue) => (x === null ? '' : typeof x !== 'object' ? String(x) : x instanceof Uint8Array ? String(x) : '[object Object]')).join(',');
-  return '[object Object]';
 }
 
 /** BUILD: dict state merges into dicts and sets the state of objects. */
@@ -441,12 +384,11 @@ function build(target: PyValue, state: PyValue, fail: (c: UnpickleError['code'],
   fail('PICKLE_STRUCTURE', 'BUILD on an object that takes no state');
 }
 
-/** Little-endian two's-complement integer of any length (in linear time: via one hex string). */
+/** Little-endian two's-complement integer of any length. */
 function longLE(b: Uint8Array): number | bigint {
   if (b.length === 0) return 0;
-  let hex = '';
-  for (let i = b.length - 1; i >= 0; i--) hex += b[i]!.toString(16).padStart(2, '0');
-  let v = BigInt(`0x${hex}`);
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
   if (b[b.length - 1]! & 0x80) v -= 1n << BigInt(8 * b.length);
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }

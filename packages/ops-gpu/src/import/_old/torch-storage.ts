@@ -6,7 +6,7 @@
  * with `_rebuild_tensor_v2(storage, offset, size, stride, …)`.
  */
 import { sizeOf, tensor, type Tensor } from '@stylegraph/core';
-import { PyDict, PyTuple, UnpickleError, shownName, unpickle, type GlobalHandler, type PyValue } from './pickle.js';
+import { PyDict, PyTuple, UnpickleError, unpickle, type GlobalHandler, type PyValue } from './pickle.js';
 import { bf16ToF32, f16ToF32 } from '../../model/half.js';
 
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -42,42 +42,6 @@ interface StorageTypeMarker {
   storageType: [StorageDType, number];
 }
 
-/** The storage type a persistent id names, if it is one of the storage classes (and nothing else). */
-export function storageTypeOf(type: PyValue | undefined): [StorageDType, number] | undefined {
-  const st = typeof type === 'function' ? (type as Partial<StorageTypeMarker>).storageType : undefined;
-  return Array.isArray(st) && st.length === 2 && Object.values(STORAGE_TYPES).some(([d, n]) => d === st[0] && n === st[1]) ? st : undefined;
-}
-
-/** Whether a pickled value is a usable element count. */
-export const isCount = (v: PyValue | undefined): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-
-/** A storage key as shown in messages: as is when short printable ASCII (torch's keys are "0", "1", …). */
-const keyText = (k: PyValue | undefined) =>
-  typeof k === 'string' ? (/^[\x21-\x7e]{1,200}$/.test(k) ? k : JSON.stringify(shownName(k))) : typeof k === 'number' ? String(k) : `(a ${k === null ? 'None' : typeof k})`;
-
-/**
- * What rebuilding tensors may allocate for one file: at most 4 bytes per byte of the file (int8
- * storages widen to int32) plus 64 MiB — tensors may share a storage (views, tied weights), but
- * not so often, nor with strides so broadcast, that a small file becomes gigabytes.
- */
-export class TensorBudget {
-  private left: number;
-  constructor(
-    readonly file: string,
-    fileBytes: number,
-  ) {
-    this.left = 4 * fileBytes + 64 * 2 ** 20;
-  }
-
-  /** Takes `bytes` from the budget, or refuses. */
-  take(bytes: number): void {
-    if (!(bytes <= this.left)) {
-      throw new UnpickleError('PICKLE_LIMIT', `${this.file}: its tensors would take more memory than the file's size allows (tensors repeated or broadcast from small storages; a hostile file?)`);
-    }
-    this.left -= bytes;
-  }
-}
-
 /** Globals a legacy torch.save of a storage refers to (its storage classes). */
 export function storageTypeGlobal(module: string, name: string): GlobalHandler | undefined {
   if (module !== 'torch' || !STORAGE_TYPES[name]) return undefined;
@@ -92,8 +56,7 @@ export function loadLegacyStorage(bytes: Uint8Array, file: string): Storage {
   const where = `${file}: embedded torch storage`;
   const plain = { findGlobal: () => undefined, file: where };
   const magic = unpickle(bytes, plain);
-  const m = magic.value;
-  if (m !== LEGACY_MAGIC && !(typeof m === 'number' && Number.isSafeInteger(m) && BigInt(m) === LEGACY_MAGIC)) {
+  if (magic.value !== LEGACY_MAGIC && BigInt(magic.value as number) !== LEGACY_MAGIC) {
     throw new UnpickleError('PICKLE_STRUCTURE', `${where}: not torch's legacy serialization format (wrong magic number)`);
   }
   const proto = unpickle(bytes, plain, magic.end);
@@ -111,8 +74,8 @@ export function loadLegacyStorage(bytes: Uint8Array, file: string): Storage {
       persistentLoad: (pid) => {
         const t = pid instanceof PyTuple ? pid.items : [];
         const [tag, type, key, , numel, view] = t;
-        const st = storageTypeOf(type);
-        if (tag !== 'storage' || !st || typeof key !== 'string' || !isCount(numel)) {
+        const st = (type as Partial<StorageTypeMarker> | undefined)?.storageType;
+        if (tag !== 'storage' || !st || typeof key !== 'string' || typeof numel !== 'number' || numel < 0) {
           throw new UnpickleError('PICKLE_STRUCTURE', `${where}: unexpected persistent id`);
         }
         if (view !== null && view !== undefined) throw new UnpickleError('PICKLE_STRUCTURE', `${where}: storage views are not supported`);
@@ -128,16 +91,16 @@ export function loadLegacyStorage(bytes: Uint8Array, file: string): Storage {
   let pos = keys.end;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const key of keys.value) {
-    const s = typeof key === 'string' ? storages.get(key) : undefined;
-    if (!s) throw new UnpickleError('PICKLE_STRUCTURE', `${where}: data for unknown storage ${keyText(key)}`);
-    if (pos + 8 > bytes.length) throw new UnpickleError('PICKLE_TRUNCATED', `${where}: storage ${keyText(key)} is missing its data`);
+    const s = storages.get(String(key));
+    if (!s) throw new UnpickleError('PICKLE_STRUCTURE', `${where}: data for unknown storage ${String(key)}`);
+    if (pos + 8 > bytes.length) throw new UnpickleError('PICKLE_TRUNCATED', `${where}: storage ${String(key)} is missing its data`);
     const count = Number(view.getBigUint64(pos, true));
     pos += 8;
     const n = count * s.elementSize;
     if (count !== s.numel || pos + n > bytes.length) {
       throw new UnpickleError(
         'PICKLE_TRUNCATED',
-        `${where}: storage ${keyText(key)} should hold ${s.numel} elements (${s.numel * s.elementSize} bytes) but the data is shorter`,
+        `${where}: storage ${String(key)} should hold ${s.numel} elements (${s.numel * s.elementSize} bytes) but the data is shorter`,
       );
     }
     s.bytes = bytes.slice(pos, pos + n);
@@ -148,43 +111,19 @@ export function loadLegacyStorage(bytes: Uint8Array, file: string): Storage {
 }
 
 
-/** The most dimensions a tensor may have (torch's own limit). */
-const MAX_TENSOR_RANK = 64;
-
-/** A pickled integer as a number (NaN for anything else: Number() of a nested list would recurse). */
-const intOf = (v: PyValue): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number.NaN);
-
-/**
- * `_rebuild_tensor_v2(storage, offset, size, stride, …)` → a dense host tensor (floats as float32).
- * `budget`, shared by a file's tensors, bounds what they allocate together.
- */
-export function rebuildTensor(args: PyValue[], file: string, budget?: TensorBudget): Tensor {
-  const [storage, rawOffset, size, stride] = args;
-  const dims = size instanceof PyTuple && size.items.length <= MAX_TENSOR_RANK ? size.items.map(intOf) : [];
-  const strides = stride instanceof PyTuple && stride.items.length <= MAX_TENSOR_RANK ? stride.items.map(intOf) : [];
-  if (
-    !(storage instanceof Storage) ||
-    !storage.bytes ||
-    !(size instanceof PyTuple) ||
-    !(stride instanceof PyTuple) ||
-    dims.length !== size.items.length ||
-    dims.length !== strides.length ||
-    !Number.isSafeInteger(rawOffset) ||
-    !dims.every((d) => isCount(d)) ||
-    !strides.every((s) => Number.isSafeInteger(s)) ||
-    !isCount(storage.numel) ||
-    storage.bytes.length < storage.numel * storage.elementSize
-  ) {
+/** `_rebuild_tensor_v2(storage, offset, size, stride, …)` → a dense host tensor (floats as float32). */
+export function rebuildTensor(args: PyValue[], file: string): Tensor {
+  const [storage, offset, size, stride] = args;
+  const dims = size instanceof PyTuple ? size.items.map(Number) : [];
+  const strides = stride instanceof PyTuple ? stride.items.map(Number) : [];
+  if (!(storage instanceof Storage) || !storage.bytes || typeof offset !== 'number' || dims.length !== strides.length || dims.some((d) => !Number.isSafeInteger(d) || d < 0)) {
     throw new UnpickleError('PICKLE_STRUCTURE', `${file}: malformed tensor`);
   }
-  const offset = rawOffset as number;
   const n = sizeOf(dims);
-  if (!Number.isSafeInteger(n)) throw new UnpickleError('PICKLE_STRUCTURE', `${file}: a tensor of shape [${dims.join(', ')}] has too many elements`);
   const last = n === 0 ? 0 : offset + dims.reduce((acc, d, i) => acc + (d - 1) * strides[i]!, 0);
   if (n > 0 && (offset < 0 || strides.some((s) => s < 0) || last >= storage.numel)) {
     throw new UnpickleError('PICKLE_TRUNCATED', `${file}: a tensor of shape [${dims.join(', ')}] reads past the end of its ${storage.numel}-element storage`);
   }
-  budget?.take(n * (storage.dtype === 'int64' ? 8 : 4));
   const v = new DataView(storage.bytes.buffer, storage.bytes.byteOffset, storage.bytes.byteLength);
   const es = storage.elementSize;
   const read: (i: number) => number | bigint = {
@@ -199,7 +138,6 @@ export function rebuildTensor(args: PyValue[], file: string, budget?: TensorBudg
     uint8: (i: number) => v.getUint8(i * es),
     bool: (i: number) => v.getUint8(i * es),
   }[storage.dtype];
-  if (!read) throw new UnpickleError('PICKLE_STRUCTURE', `${file}: malformed tensor`);
   const isInt64 = storage.dtype === 'int64';
   const isFloat = ['float32', 'float64', 'float16', 'bfloat16'].includes(storage.dtype);
   const out = isInt64 ? new BigInt64Array(n) : isFloat ? new Float32Array(n) : new Int32Array(n);
