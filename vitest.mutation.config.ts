@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// The test run StrykerJS uses (stryker.config.mjs), with every @stylegraph/* package resolved to the TypeScript sources beside this file. In Stryker's
-// sandbox that is the sandbox's (mutated) copy, not the workspace's symlinked originals, so
-// mutants reached through a package import are seen too and edits elsewhere in the working tree
-// do not leak into a run.
+// The test run StrykerJS uses (stryker.config.mjs). Every @stylegraph/* package resolves to the
+// TypeScript sources beside this file: in Stryker's sandbox that is the sandbox's (mutated)
+// copy, not the workspace's symlinked originals, so mutants reached through a package import
+// are seen too, and edits elsewhere in the working tree do not leak into a run.
 const root = dirname(fileURLToPath(import.meta.url));
 const workspaces = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.flatMap((w) =>
   w.endsWith('/*') ? readdirSync(join(root, w.slice(0, -2))).map((p) => `${w.slice(0, -1)}${p}`) : [w],

@@ -60,7 +60,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .option('--json', 'print a machine-readable run report on stdout')
     .option('--junit <file>', 'write a JUnit XML report')
-    .option('--max-memory <size>', 'refuse a run whose planned tensors exceed this (bytes, or 512M, 4G, 1.5GiB …; none = no limit; default: a third of the available memory)', (v: string) => {
+    .option('--max-memory <size>', 'refuse a run whose planned tensors exceed this (bytes, or 512M, 4G, 1.5GiB …; none = no limit; default: 40% of the available memory)', (v: string) => {
       try {
         return parseByteSize(v);
       } catch (e) {

@@ -5,17 +5,18 @@
 import { freemem } from 'node:os';
 
 /**
- * Measured peak RSS / planned outputs (the executor's plan: every output kept until the run
- * ends), with /usr/bin/time -v, Node 20, onnxruntime cpu, 2 cores:
- *   examples/generate.graph.json, seeds 0-1999   (faces64, 64 px)  planned 256 MiB, peak RSS 1.12 GiB → 4.5
- *   examples/generate.graph.json, seeds 0-7999                      planned 1.00 GiB, peak RSS 2.85 GiB → 2.9
- *   examples/faces-dataset.graph.json, 0-1999 @ 256 px (RenderFaces) planned 3.01 GiB, peak RSS 3.59 GiB → 1.2
- * Besides the outputs a run holds a fixed ~0.45 GiB (Node, onnxruntime, the model) and, per
- * node, its working copies (PNG encoding, network batches). Over the larger runs the ratio
- * tends to 1.2–2.9, so a budget of available / 3 refuses runs whose real peak would exceed
- * the memory available.
+ * The default budget is this fraction of the memory available. Measured peak RSS (/usr/bin/time -v;
+ * Node 20, onnxruntime cpu, 2 cores) against the planned total of the executor's plan (every
+ * output kept until the run ends):
+ *   generate.graph.json    seeds 0-1999    (faces64, 64 px)   planned  214 MiB, peak  528 MiB → 2.47
+ *   generate.graph.json    seeds 0-7999                       planned  854 MiB, peak 1.55 GiB → 1.86
+ *   faces-dataset.graph.json  0-1999 @ 256 px (RenderFaces)   planned 2.95 GiB, peak 6.03 GiB → 2.04
+ *   faces-dataset.graph.json  0-3999 @ 128 px                 planned 1.49 GiB, peak 3.14 GiB → 2.11
+ * (0-15 seeds: 170 MiB peak, the fixed cost of Node, onnxruntime and the model.) Beyond the plan,
+ * nodes hold working copies while they run (npy and PNG encoding, network batches), so peak ≈
+ * 2–2.5 × planned; 1 / 2.5 keeps a run the default allows within the memory available.
  */
-export const DEFAULT_BUDGET_FRACTION = 1 / 3;
+export const DEFAULT_BUDGET_FRACTION = 0.4;
 
 /** Bytes a run may plan for by default: a fraction of the memory available (cgroup limits included). */
 export function defaultMemoryBudget(): number {

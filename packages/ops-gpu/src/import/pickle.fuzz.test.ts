@@ -16,8 +16,8 @@ import { OP, PickleWriter, f32Bytes, legacyStorageBytes, storedZip } from '../te
 import { readCheckpoint } from './checkpoint.js';
 import { explainRefusal, nvidiaGlobals } from './nvidia-globals.js';
 import { CheckpointError, readNvidiaPickle } from './nvidia-pkl.js';
-import { MAX_PICKLE_STACK, PyDict, PyTuple, UnpickleError, unpickle, type PyValue } from './pickle.js';
-import { Storage, loadLegacyStorage } from './torch-storage.js';
+import { MAX_PICKLE_STACK, PyTuple, UnpickleError, unpickle, type PyDict, type PyValue } from './pickle.js';
+import { loadLegacyStorage, type Storage } from './torch-storage.js';
 
 const concat = (parts: ArrayLike<number>[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -71,7 +71,7 @@ const opcode: fc.Arbitrary<number[]> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(OP.BINUNICODE, OP.BINBYTES, OP.BINSTRING), fc.constantFrom(...EXTREME_LENGTHS), fc.uint8Array({ maxLength: 8 })).map(([o, n, b]) => [o, ...le(n, 4), ...b]) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(OP.BINUNICODE8, OP.BINBYTES8, OP.BYTEARRAY8, OP.FRAME), fc.constantFrom(0n, 1n, 8n, 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n)).map(([o, n]) => [o, ...le(n, 8)]) },
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 16 }).map((b) => [OP.SHORT_BINBYTES, b.length, ...b]) },
-  { weight: 1, arbitrary: fc.constant([OP.BINBYTES, ...le(LEGACY.length, 4), ...LEGACY]) },
+  { weight: 1, arbitrary: fc.constant<number[]>([OP.BINBYTES, ...le(LEGACY.length, 4), ...LEGACY]) },
   { weight: 3, arbitrary: fc.constantFrom(...GLOBALS).map(([m, n]) => [OP.GLOBAL, ...utf8(`${m}\n${n}\n`)]) },
   { weight: 2, arbitrary: fc.constantFrom(...GLOBALS).map(([m, n]) => [OP.SHORT_BINUNICODE, m.length, ...utf8(m), OP.SHORT_BINUNICODE, n.length, ...utf8(n), OP.STACK_GLOBAL]) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom(OP.BINPUT, OP.BINGET), fc.nat({ max: 4 })).map(([o, k]) => [o, k]) },

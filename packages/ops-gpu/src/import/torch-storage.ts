@@ -80,7 +80,7 @@ export class TensorBudget {
 
 /** Globals a legacy torch.save of a storage refers to (its storage classes). */
 export function storageTypeGlobal(module: string, name: string): GlobalHandler | undefined {
-  if (module !== 'torch' || !STORAGE_TYPES[name]) return undefined;
+  if (module !== 'torch' || !Object.hasOwn(STORAGE_TYPES, name)) return undefined;
   const marker = (_args: PyValue[]): PyValue => {
     throw new UnpickleError('PICKLE_STRUCTURE', `torch.${name} cannot be called`);
   };

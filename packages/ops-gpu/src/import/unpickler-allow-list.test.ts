@@ -105,12 +105,8 @@ describe('the unpickler allow-list', () => {
     expect(() => storageTypeGlobal('torch', 'FloatStorage')!([])).toThrow('torch.FloatStorage cannot be called');
   });
 
-  // KNOWN DEFECT (reported, not fixed here): STORAGE_TYPES is a plain object, so names of
-  // Object.prototype's members (constructor, toString, __proto__ …) pass `STORAGE_TYPES[name]`
-  // and a crafted file ends in a TypeError ("read is not a function") instead of a
-  // CheckpointError. Nothing is executed. Fix: `Object.hasOwn(STORAGE_TYPES, name)`; then
-  // turn this into a plain `it`.
-  it.fails('refuses torch.constructor / torch.toString / torch.__proto__ as storage types', () => {
+  // Names of Object.prototype's members must not pass the storage-type lookup.
+  it('refuses torch.constructor / torch.toString / torch.__proto__ as storage types', () => {
     for (const n of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(storageTypeGlobal('torch', n), n).toBeUndefined();
   });
 

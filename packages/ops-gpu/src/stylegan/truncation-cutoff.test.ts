@@ -44,6 +44,8 @@ describe('truncate', () => {
   it('moves only the ws below the cutoff toward w_avg', () => {
     const out = truncate(fromNested(WS), tensor('float32', [3], Float32Array.from(AVG)), 0.5, 2);
     expect(out.dims).toEqual([2, 4, 3]);
+    expect(out.dtype).toBe('float32');
+    expect(out.data).toBeInstanceOf(Float32Array);
     const got = nested(out);
     // Hand-computed cells: w_avg + 0.5·(w − w_avg) for ws 0 and 1 …
     expect(got[0]![0]).toEqual([0.75, 0.5, 2.5]);

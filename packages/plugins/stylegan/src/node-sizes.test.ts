@@ -83,7 +83,8 @@ describe('stylegan node sizes', () => {
     expect(plan.unknownOutputs).toBe(0);
     for (const p of plan.outputs) {
       const v = outputs.get(p.node)![p.port];
-      expect(isTensor(v) && [p.dims, p.bytes], p.node).toEqual([v.dims, v.data.byteLength]);
+      if (!isTensor(v)) throw new Error(`${p.node}.${p.port} is not a tensor`);
+      expect([p.dims, p.bytes], p.node).toEqual([v.dims, v.data.byteLength]);
     }
   });
 });

@@ -27,7 +27,7 @@ const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
  */
 async function inflate(parts: readonly Uint8Array[], file: string, expected: number): Promise<Uint8Array> {
   let next = 0;
-  const source = new ReadableStream<Uint8Array>(
+  const source = new ReadableStream<BufferSource>(
     {
       pull(controller) {
         if (next < parts.length) controller.enqueue(parts[next++]! as Uint8Array<ArrayBuffer>);
