@@ -129,10 +129,12 @@ describe('regression: --set reads values as the param expects', () => {
     expect(r.code).toBe(0);
   });
 
-  it('shows the accepted form when a value does not fit', () => {
+  it('reports a value that fits no reading with the accepted form', () => {
     const r = stylegraph(['check', 'examples/generate.graph.json', '--set', 'truncation.psi=abc']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--set truncation\.psi=abc: .*expected a number/);
+    expect(r.stderr).toMatch(/PARAM_INVALID node "truncation" param "psi": .*expected number/);
+    const seeds = stylegraph(['check', 'examples/generate.graph.json', '--set', 'seeds.seeds=abc']);
+    expect(seeds.stderr).toMatch(/PARAM_INVALID node "seeds" param "seeds": .*"abc" is not a seed .* or a range like 0-7/);
     clean(r);
   });
 

@@ -1,6 +1,6 @@
 /** Reading a graph file for the CLI and applying `--set node.param=value` overrides. */
 import { readFile } from 'node:fs/promises';
-import { MAX_JSON_DEPTH, parseJson, tooDeepAt, z, type Diagnostic, type Registry } from '@stylegraph/core';
+import { MAX_JSON_DEPTH, parseJson, tooDeepAt, type Diagnostic, type Registry, type z } from '@stylegraph/core';
 import { PNG_GRAPH_KEY, PngError, readPngText } from '@stylegraph/plugin-io';
 
 export class UsageError extends Error {}
@@ -41,33 +41,17 @@ export function parseSetValue(text: string): unknown {
   }
 }
 
-/** What a param accepts, for an error message: `a string — Seeds, e.g. "0-7,42,6600".` */
-function acceptedForm(schema: z.ZodType): string {
-  let type = '';
-  try {
-    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { type?: string; enum?: unknown[]; anyOf?: Array<{ type?: string; const?: unknown }> };
-    type = json.enum ? `one of ${json.enum.map((v) => JSON.stringify(v)).join(', ')}` : json.type ? `a ${json.type}` : json.anyOf ? json.anyOf.map((o) => (o.const !== undefined ? JSON.stringify(o.const) : `a ${o.type ?? 'value'}`)).join(' or ') : '';
-  } catch {
-    type = '';
-  }
-  const description = schema.description;
-  return [type, description].filter(Boolean).join(' — ') || 'see `stylegraph nodes`';
-}
-
 /**
- * The value a `--set` text stands for: its JSON reading when the param accepts that, else the
- * text itself when the param accepts a string (`--set seeds.seeds=42` gives "42"); without a
- * schema (unknown node type or param), the JSON reading. Undefined + a reason when neither fits.
+ * The value a `--set` text stands for: its JSON reading, unless the param rejects that and
+ * accepts the text itself (`--set seeds.seeds=42` gives the seed list "42", not the number 42).
+ * A value no reading fits is left as read, for validation to report as PARAM_INVALID with the
+ * param's own message.
  */
 export function coerceSetValue(text: string, schema: z.ZodType | undefined): { value?: unknown; problem?: string } {
   const parsed = parseSetValue(text);
   if (parsed && typeof parsed === 'object' && tooDeepAt(parsed) !== undefined) return { problem: `the value nests deeper than ${MAX_JSON_DEPTH} levels` };
-  if (!schema) return { value: parsed };
-  const first = schema.safeParse(parsed);
-  if (first.success) return { value: parsed };
-  if (typeof parsed !== 'string' && schema.safeParse(text).success) return { value: text };
-  const issue = first.error.issues[0];
-  return { problem: `${issue?.message ?? 'invalid value'}; expected ${acceptedForm(schema)}` };
+  if (schema && typeof parsed !== 'string' && !schema.safeParse(parsed).success && schema.safeParse(text).success) return { value: text };
+  return { value: parsed };
 }
 
 /**

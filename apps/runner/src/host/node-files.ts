@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { NodeError, type FileAccess } from '@stylegraph/core';
 import { WriteError, pathSegments, within, writeInside } from './safe-write.js';
 import { errnoWords, isErrno } from './errno.js';

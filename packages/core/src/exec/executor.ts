@@ -4,6 +4,8 @@
  * memoized by derivation key = hash(type, version, canonical params, input keys, hashes of
  * the files read), so a re-run after one change recomputes only what depends on it. A
  * failing node reports its id and cause; its dependents are skipped; the rest finishes.
+ * With a memory budget, a run whose planned outputs exceed it stops before the node that
+ * would not fit starts (see memory-budget.ts).
  */
 import { NodeError } from '../plugin/context.js';
 import type { FileAccess } from '../plugin/context.js';

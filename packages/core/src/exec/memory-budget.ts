@@ -49,10 +49,10 @@ export class MemoryBudget {
     if (!this.dirty || pending.size === 0) return undefined;
     this.dirty = false;
     const plan = planMemory(this.graph, { nodes: this.nodes, sizes: this.sizes });
+    const planned = new Map<string, number>();
+    for (const p of plan.outputs) planned.set(p.node, (planned.get(p.node) ?? 0) + (p.bytes ?? 0));
     let total = 0;
-    for (const id of this.nodes) {
-      total += this.actual.get(id) ?? plan.outputs.filter((p) => p.node === id).reduce((a, p) => a + (p.bytes ?? 0), 0);
-    }
+    for (const id of this.nodes) total += this.actual.get(id) ?? planned.get(id) ?? 0;
     if (total <= this.budget) return undefined;
 
     const largest = (ps: readonly PlannedOutput[]) => ps.reduce<PlannedOutput | undefined>((m, p) => (p.bytes !== undefined && p.bytes > (m?.bytes ?? -1) ? p : m), undefined);

@@ -1,8 +1,9 @@
 /**
  * Static shape checking. Each node's dimension variables are instantiated afresh; incoming
  * edges unify the source's dimensions with the input's declared ones; sizes a node knows from
- * its params are bound; output dimensions not fixed by inputs are new unknowns — rigid ones
- * for generators, so two different generators' sizes never silently agree.
+ * its params (and the input sizes known so far) are bound — an `inferShapes` that throws is an
+ * invalid param, never an exception; output dimensions not fixed by inputs are new unknowns —
+ * rigid ones for generators, so two different generators' sizes never silently agree.
  */
 import type { Diagnostic } from './diagnostics.js';
 import type { Wiring } from './check-edges.js';
