@@ -402,12 +402,14 @@ describe('checkpoint reader regressions', () => {
     for (const pid of [
       (w: PickleWriter) => void w.none(),
       (w: PickleWriter) => void w.tuple((p) => p.str('storage').global('torch', 'FloatStorage').str('0').str('cpu').float(Number.NaN)),
-      (w: PickleWriter) => void w.tuple((p) => p.str('storage').global('torch', 'constructor').str('0').str('cpu').int(2)),
       (w: PickleWriter) => void w.tuple((p) => p.str('storage').global('torch', 'FloatStorage').tuple((k) => nested(k, 20_000)).str('cpu').int(2)),
     ]) {
       const e = await checkpointError(readCheckpoint(zipWithPid(pid), 'sd.pt'));
       expect([e.code, e.message]).toEqual(['CHECKPOINT_FORMAT', expect.stringMatching(/^sd\.pt: unexpected persistent id/)]);
     }
+    // A prototype member's name is no storage type: refused as a global, by name.
+    const proto = await checkpointError(readCheckpoint(zipWithPid((w) => void w.tuple((p) => p.str('storage').global('torch', 'constructor').str('0').str('cpu').int(2))), 'sd.pt'));
+    expect([proto.code, proto.message]).toEqual(['CHECKPOINT_UNSUPPORTED', expect.stringMatching(/refusing to load global torch\.constructor/)]);
   });
 
   it('shares one storage between overlapping zip entries instead of copying it for each, within the tensor budget', async () => {
