@@ -6,15 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyBytes, byteMutations, concat } from '../../../../test/support/byte-mutations.js';
 import { sizeOf, tensor } from './tensor.js';
 import { MAX_NPY_HEADER, NpyError, readNpy, writeNpy } from './npy.js';
 
 const enc = new TextEncoder();
-const concat = (parts: ArrayLike<number>[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-};
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
 /** A .npy file with the given header text and data, in format version `major`. */
@@ -53,37 +49,8 @@ function readsOrRefuses(bytes: Uint8Array): void {
 }
 
 const EXTREMES = [0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 10_000, 10_001, 0x7fffffff, 0x80000000, 0xffffffff];
-const byteMutation = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }),
-  // Little-endian integers, half of them at the version / header-length fields.
-  fc.record({ kind: fc.constant('int' as const), at: fc.oneof(fc.constantFrom(6, 8), fc.nat()), value: fc.constantFrom(...EXTREMES), width: fc.constantFrom(1, 2, 4) }),
-);
-type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer T> ? T : never;
-function applyBytes(b: Uint8Array, m: ByteMutation): Uint8Array {
-  const at = m.at % (b.length + 1);
-  switch (m.kind) {
-    case 'flip': {
-      if (!b.length) return b;
-      const c = b.slice();
-      c[at % c.length]! ^= 1 << m.bit;
-      return c;
-    }
-    case 'cut':
-      return b.subarray(0, at);
-    case 'insert':
-      return concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
-    case 'delete':
-      return concat([b.subarray(0, at), b.subarray(at + m.n)]);
-    case 'int': {
-      const c = b.slice();
-      for (let k = 0; k < m.width && at + k < c.length; k++) c[at + k] = (m.value >>> (8 * k)) & 0xff;
-      return c;
-    }
-  }
-}
+// Little-endian integers, half of them at the version / header-length fields.
+const byteMutation = byteMutations({ extremes: EXTREMES, at: fc.oneof(fc.constantFrom(6, 8), fc.nat()), le: true });
 
 const dim = fc.oneof(fc.nat({ max: 6 }), fc.constantFrom(0, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 1, 1e20, -1), fc.nat());
 const shapeText = fc.oneof(

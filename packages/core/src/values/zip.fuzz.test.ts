@@ -6,14 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyBytes, byteMutations, concat } from '../../../../test/support/byte-mutations.js';
 import { ZipError, readStoredZip } from './zip.js';
 
 const enc = new TextEncoder();
-const concat = (parts: ArrayLike<number>[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-};
 
 /** A stored zip archive, as torch.save and np.savez write them; `comment` goes after the EOCD. */
 function storedZip(entries: [string, Uint8Array][], comment = new Uint8Array(0)): Uint8Array {
@@ -97,36 +93,7 @@ function readsOrRefuses(bytes: Uint8Array): void {
 }
 
 const EXTREMES = [0, 1, 8, 0x7f, 0xff, 0x7fff, 0xffff, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
-const byteMutation = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }),
-  fc.record({ kind: fc.constant('int' as const), at: fc.nat(), value: fc.constantFrom(...EXTREMES), width: fc.constantFrom(1, 2, 4) }),
-);
-type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer T> ? T : never;
-function applyBytes(b: Uint8Array, m: ByteMutation): Uint8Array {
-  const at = m.at % (b.length + 1);
-  switch (m.kind) {
-    case 'flip': {
-      if (!b.length) return b;
-      const c = b.slice();
-      c[at % c.length]! ^= 1 << m.bit;
-      return c;
-    }
-    case 'cut':
-      return b.subarray(0, at);
-    case 'insert':
-      return concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
-    case 'delete':
-      return concat([b.subarray(0, at), b.subarray(at + m.n)]);
-    case 'int': {
-      const c = b.slice();
-      for (let k = 0; k < m.width && at + k < c.length; k++) c[at + k] = (m.value >>> (8 * k)) & 0xff;
-      return c;
-    }
-  }
-}
+const byteMutation = byteMutations({ extremes: EXTREMES, le: true });
 
 describe('stored-zip reader fuzz', () => {
   it('random bytes, and random bytes before an end-of-central-directory record (300 + 300 cases)', () => {

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@stylegraph/core';
+import { applyBytes, byteMutations, concat } from '../../../../test/support/byte-mutations.js';
 import { ModelFileError } from '../model/errors.js';
 import { OP, PickleWriter, f32Bytes, legacyStorageBytes, storedZip } from '../testing/pickle-writer.js';
 import { readCheckpoint } from './checkpoint.js';
@@ -19,11 +20,6 @@ import { CheckpointError, readNvidiaPickle } from './nvidia-pkl.js';
 import { MAX_PICKLE_STACK, PyTuple, UnpickleError, unpickle, type PyDict, type PyValue } from './pickle.js';
 import { loadLegacyStorage, type Storage } from './torch-storage.js';
 
-const concat = (parts: ArrayLike<number>[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-};
 const le = (n: number | bigint, bytes: number) => {
   let v = BigInt.asUintN(8 * bytes, BigInt(n));
   return Array.from({ length: bytes }, () => {
@@ -125,36 +121,7 @@ async function readsOrRefuses(read: Promise<unknown>): Promise<void> {
 }
 
 const EXTREMES = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff];
-const byteMutation = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }),
-  fc.record({ kind: fc.constant('int' as const), at: fc.nat(), value: fc.constantFrom(...EXTREMES), width: fc.constantFrom(1, 2, 4) }),
-);
-type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer T> ? T : never;
-function applyBytes(b: Uint8Array, m: ByteMutation): Uint8Array {
-  const at = m.at % (b.length + 1);
-  switch (m.kind) {
-    case 'flip': {
-      if (!b.length) return b;
-      const c = b.slice();
-      c[at % c.length]! ^= 1 << m.bit;
-      return c;
-    }
-    case 'cut':
-      return b.subarray(0, at);
-    case 'insert':
-      return concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
-    case 'delete':
-      return concat([b.subarray(0, at), b.subarray(at + m.n)]);
-    case 'int': {
-      const c = b.slice();
-      for (let k = 0; k < m.width && at + k < c.length; k++) c[at + k] = (m.value >>> (8 * k)) & 0xff;
-      return c;
-    }
-  }
-}
+const byteMutation = byteMutations({ extremes: EXTREMES, le: true });
 
 /** `_rebuild_tensor_v2(_load_from_bytes(<legacy storage of values>), 0, size, stride, False, OrderedDict())`. */
 const legacyTensor = (w: PickleWriter, values: number[], size: number[], stride: number[]) =>

@@ -10,14 +10,10 @@ import fc from 'fast-check';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { NodeError } from '@stylegraph/core';
+import { applyBytes, byteMutations, concat } from '../../../../../test/support/byte-mutations.js';
 import { MAX_PIXELS } from '../png/decode.js';
 import { MAX_JPEG_SCANS, decodeJpeg, scanJpeg } from './jpeg.js';
 
-const concat = (parts: ArrayLike<number>[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-};
 
 /** A marker segment; SOS segments carry the entropy-coded data that follows them. */
 interface Segment {
@@ -73,36 +69,7 @@ function decodesOrRefuses(bytes: Uint8Array): void {
 }
 
 const EXTREMES = [0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff];
-const byteMutation = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }),
-  fc.record({ kind: fc.constant('int' as const), at: fc.nat(), value: fc.constantFrom(...EXTREMES), width: fc.constantFrom(1, 2, 4) }),
-);
-type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer T> ? T : never;
-function applyBytes(b: Uint8Array, m: ByteMutation): Uint8Array {
-  const at = m.at % (b.length + 1);
-  switch (m.kind) {
-    case 'flip': {
-      if (!b.length) return b;
-      const c = b.slice();
-      c[at % c.length]! ^= 1 << m.bit;
-      return c;
-    }
-    case 'cut':
-      return b.subarray(0, at);
-    case 'insert':
-      return concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
-    case 'delete':
-      return concat([b.subarray(0, at), b.subarray(at + m.n)]);
-    case 'int': {
-      const c = b.slice();
-      for (let k = 0; k < m.width && at + k < c.length; k++) c[at + k] = (m.value >>> (8 * (m.width - 1 - k))) & 0xff;
-      return c;
-    }
-  }
-}
+const byteMutation = byteMutations({ extremes: EXTREMES, le: false });
 
 const MARKERS = [0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc9, 0xcc, 0xc4, 0xdb, 0xdd, 0xdc, 0xda, 0xe0, 0xe1, 0xfe, 0xf0, 0xd8, 0xd0];
 const segmentMutation = fc.oneof(

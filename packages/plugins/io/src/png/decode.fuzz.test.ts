@@ -8,6 +8,7 @@
 import { constants as zlibConstants, deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyBytes, byteMutations, concat } from '../../../../../test/support/byte-mutations.js';
 import { crc32 } from './crc32.js';
 import { MAX_PIXELS, decodePng } from './decode.js';
 import { encodePng } from './encode.js';
@@ -15,11 +16,6 @@ import { PngError, readPngText } from './text.js';
 
 const SIG = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
 const be32 = (n: number) => Uint8Array.from([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
-const concat = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-};
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 interface Chunk {
@@ -82,36 +78,7 @@ async function validPngs(): Promise<Uint8Array[]> {
 
 /** One byte-level mutation, as data (so counterexamples print). */
 const EXTREMES = [0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
-const byteMutation = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }),
-  fc.record({ kind: fc.constant('int' as const), at: fc.nat(), value: fc.constantFrom(...EXTREMES), width: fc.constantFrom(1, 2, 4), le: fc.boolean() }),
-);
-type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer T> ? T : never;
-function applyBytes(b: Uint8Array, m: ByteMutation): Uint8Array {
-  const at = b.length ? m.at % (b.length + 1) : 0;
-  switch (m.kind) {
-    case 'flip': {
-      if (!b.length) return b;
-      const c = b.slice();
-      c[at % c.length]! ^= 1 << m.bit;
-      return c;
-    }
-    case 'cut':
-      return b.subarray(0, at);
-    case 'insert':
-      return concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
-    case 'delete':
-      return concat([b.subarray(0, at), b.subarray(at + m.n)]);
-    case 'int': {
-      const c = b.slice();
-      for (let k = 0; k < m.width && at + k < c.length; k++) c[at + k] = (m.value >>> (8 * (m.le ? k : m.width - 1 - k))) & 0xff;
-      return c;
-    }
-  }
-}
+const byteMutation = byteMutations({ extremes: EXTREMES });
 
 /** Chunk-level mutations that keep the CRCs right, so they get past the CRC check. */
 const chunkMutation = fc.oneof(
