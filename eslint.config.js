@@ -9,7 +9,7 @@ const noReachingUp = (forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'out/**', '.stryker-tmp/**', 'reports/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'out/**', '.stryker-tmp*/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -203,7 +203,10 @@ describe('unpickle: globals, calls, objects', () => {
   });
 
   it('BUILD merges dict state, sets object state, calls setState, and ignores None', () => {
-    const findGlobal = table({ 'm.D': () => new PyDict(), 'm.S': () => ({ got: undefined as PyValue, setState(s: PyValue) { this.got = s; } }) });
+    const findGlobal = table({ 'm.D': () => new PyDict(), 'm.S': () => {
+      const target: { got: PyValue | undefined; setState(s: PyValue): void } = { got: undefined, setState: (s) => void (target.got = s) };
+      return target;
+    } });
     const d = load(w().call('m', 'D', () => {}).dict((x) => void x.str('a').int(1)).op(OP.BUILD).stop(), { findGlobal });
     expect(dictOf(d)).toEqual({ a: 1 });
     // BUILD onto a dict that already has entries overwrites and adds.
