@@ -29,7 +29,7 @@ export default {
   mutate: [...chosen.flatMap((f) => f.mutate), ...NOT_MUTATED],
   testFiles: chosen.flatMap((f) => f.tests),
   // What the sandbox does not need: builds, outputs, the editor's screenshots.
-  ignorePatterns: ['**/dist/**', 'out', 'reports', 'coverage', '.nx', 'apps/editor/screenshots', '**/*.tsbuildinfo'],
+  ignorePatterns: ['**/dist/**', '.stryker-tmp', 'out', 'reports', 'coverage', '.nx', 'apps/editor/screenshots', '**/*.tsbuildinfo'],
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: `reports/mutation/${folder ?? 'mutation'}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
@@ -37,6 +37,8 @@ export default {
   incremental: true,
   incrementalFile: `reports/mutation/${folder ?? 'mutation'}.incremental.json`,
   timeoutMS: 5_000,
-  tempDirName: '.stryker-tmp',
+  // A temp dir of its own per run: cleaning up after a run removes the whole temp dir, which
+  // must not take the sandbox of another run going on at the same time.
+  tempDirName: `.stryker-tmp/${folder ?? 'all'}-${process.pid}`,
   cleanTempDir: true,
 };

@@ -155,3 +155,23 @@ describe('network pickle globals', () => {
     expect(() => dt.setState(null)).not.toThrow();
   });
 });
+
+describe('network pickle globals: arguments', () => {
+  it('reads int64 numpy scalars beyond 32 bits', () => {
+    expect(load(npScalar('i8', le(8, (v) => v.setBigInt64(0, 2n ** 40n + 3n, true))))).toBe(2 ** 40 + 3);
+  });
+
+  it('cuts long dtype codes in messages', () => {
+    expect(fails(npScalar('x'.repeat(30), [0])).message).toContain(`numpy scalars of dtype "${'x'.repeat(20)}" are not supported`);
+  });
+
+  it('copyreg._reconstructor calls the class with no arguments', () => {
+    expect(fails(w().call('copyreg', '_reconstructor', (a) => a.global('torch', 'device').none().none())).message).toContain('n.pkl: torch.device expects a string');
+    expect(fails(w().call('copy_reg', '_reconstructor', (a) => a.global('_codecs', 'encode').none().none())).message).toContain('n.pkl: _codecs.encode expects a string');
+  });
+
+  it('names the file when a string argument is not a string', () => {
+    expect(fails(w().call('_codecs', 'encode', (a) => a.int(1).str('latin1')))).toEqual({ code: 'PICKLE_STRUCTURE', message: expect.stringContaining('n.pkl: _codecs.encode expects a string') });
+    expect(fails(w().call('numpy', 'dtype', (a) => a.int(8)))).toEqual({ code: 'PICKLE_STRUCTURE', message: expect.stringContaining('n.pkl: numpy.dtype expects a string') });
+  });
+});

@@ -293,3 +293,104 @@ describe('unpickle: malformed input', () => {
     expect(fails(bytes)).toMatchObject({ code: 'PICKLE_STRUCTURE', message: expect.stringContaining(message) });
   });
 });
+
+describe('unpickle: limits and guarded globals', () => {
+  const table = (entries: Record<string, GlobalHandler>) => (m: string, n: string) => entries[`${m}.${n}`];
+
+  it('cuts names of refused globals at 200 characters', () => {
+    const long = 'm'.repeat(201);
+    expect(fails(w().global(long, 'x').stop()).message).toContain(`refusing to load global ${'m'.repeat(200)}….x:`);
+    expect(fails(w().global('m'.repeat(200), 'x').stop()).message).toContain(`refusing to load global ${'m'.repeat(200)}.x:`);
+    const seen: string[] = [];
+    fails(w().global('a', 'n'.repeat(250)).stop(), { refuse: (m, n) => (seen.push(m, n), undefined) });
+    expect(seen).toEqual(['a', `${'n'.repeat(200)}…`]);
+  });
+
+  it('turns other errors of globals and persistent loaders into UnpickleErrors naming them', () => {
+    const findGlobal = table({
+      'm.type': () => {
+        throw new TypeError('bad input');
+      },
+      'm.str': () => {
+        throw 'x'.repeat(300);
+      },
+      'm.unpickle': () => {
+        throw new UnpickleError('PICKLE_LIMIT', 'too big');
+      },
+      'm.named': () => {
+        throw new UnpickleError('PICKLE_LIMIT', 'p.pkl: already named');
+      },
+    });
+    expect(fails(w().call('m', 'type', () => {}).stop(), { findGlobal })).toEqual({ code: 'PICKLE_STRUCTURE', message: 'p.pkl: a global failed on malformed arguments (bad input) (at byte 13)' });
+    expect(fails(w().call('m', 'str', () => {}).stop(), { findGlobal }).message).toBe(`p.pkl: a global failed on malformed arguments (${'x'.repeat(200)}) (at byte 12)`);
+    expect(fails(w().call('m', 'unpickle', () => {}).stop(), { findGlobal })).toEqual({ code: 'PICKLE_LIMIT', message: 'p.pkl: too big (at byte 17)' });
+    expect(fails(w().call('m', 'named', () => {}).stop(), { findGlobal })).toEqual({ code: 'PICKLE_LIMIT', message: 'p.pkl: already named' });
+    const persistentLoad = () => {
+      throw new RangeError('no such storage');
+    };
+    expect(fails(w().str('id').op(OP.BINPERSID).stop(), { persistentLoad })).toEqual({ code: 'PICKLE_STRUCTURE', message: 'p.pkl: the persistent-id loader failed on malformed arguments (no such storage) (at byte 7)' });
+  });
+
+  it('refuses BUILD onto a global, or onto an object whose setState is no function', () => {
+    const findGlobal = table({ 'm.o': () => ({ setState: 5 }), 'm.f': () => 1 });
+    expect(fails(w().call('m', 'o', () => {}).int(1).op(OP.BUILD).stop(), { findGlobal })).toMatchObject({ code: 'PICKLE_STRUCTURE', message: expect.stringContaining('BUILD on an object that takes no state') });
+    expect(fails(w().global('m', 'f').int(1).op(OP.BUILD).stop(), { findGlobal })).toMatchObject({ code: 'PICKLE_STRUCTURE', message: expect.stringContaining('BUILD on an object that takes no state') });
+  });
+
+  it('refuses DUP and BUILD on a MARK even when the stack is fixed up afterwards', () => {
+    expect(fails(w().none().mark().op(OP.DUP, OP.POP, OP.POP_MARK).stop())).toEqual({ code: 'PICKLE_STRUCTURE', message: 'p.pkl: stack underflow (at byte 5)' });
+  });
+
+  it('adds ADDITEMS into the set below the MARK', () => {
+    expect(load(w(4).op(OP.EMPTY_SET).mark().int(1).op(OP.ADDITEMS).mark().int(2).int(3).op(OP.ADDITEMS).stop())).toEqual([1, 2, 3]);
+  });
+
+  it('ignores a dangling key in SETITEMS rather than storing undefined', () => {
+    const d = load(w().op(OP.EMPTY_DICT, OP.MARK).str('a').int(1).str('b').op(OP.SETITEMS).stop()) as PyDict;
+    expect([...d.map.keys()]).toEqual(['a']);
+  });
+
+  it('joins tuple keys one level deep, by kind for objects', () => {
+    const findGlobal = table({ 'm.f': () => 1 });
+    const key = w()
+      .op(OP.EMPTY_DICT)
+      .tuple((t) => {
+        t.global('m', 'f');
+        t.list((l) => void l.int(1).none().bytes(Uint8Array.from([120])).list((x) => void x.int(2)));
+        t.bytes(Uint8Array.from([97, 98]));
+        t.none().bool(true).str('s');
+        t.op(OP.EMPTY_TUPLE).op(OP.EMPTY_DICT);
+      })
+      .str('v')
+      .op(OP.SETITEM)
+      .stop();
+    expect([...(load(key, { findGlobal }) as PyDict).map.keys()]).toEqual(['[function],1,,120,[object Object],97,98,null,true,s,[object Object],[object Object]']);
+  });
+
+  it('allows a FRAME length equal to the file size, not beyond', () => {
+    const body = w(4).op(OP.FRAME).u64(0).none().stop();
+    const exact = body.slice();
+    new DataView(exact.buffer).setBigUint64(3, BigInt(exact.length), true);
+    expect(load(exact)).toBeNull();
+    new DataView(exact.buffer).setBigUint64(3, BigInt(exact.length + 1), true);
+    expect(fails(exact).code).toBe('PICKLE_TRUNCATED');
+  });
+
+  it('bounds the objects a pickle builds by its size (at least 65 536), from its own offset', () => {
+    const tuples = (n: number) => new Uint8Array([OP.PROTO, 4, ...new Array<number>(n).fill(OP.EMPTY_TUPLE), OP.STOP]);
+    expect(load(tuples(65_536))).toBeInstanceOf(PyTuple);
+    expect(fails(tuples(65_537))).toEqual({ code: 'PICKLE_LIMIT', message: expect.stringContaining('the pickle builds more objects than its size allows (a hostile file?)') });
+    // 70 000 tuples after 140 000 bytes of something else: the budget counts the pickle's bytes only.
+    const after = new Uint8Array([...new Uint8Array(140_000), ...tuples(70_000)]);
+    expect(() => unpickle(after, { findGlobal: none }, 140_000)).toThrow(/builds more objects/);
+    // Memo entries count once per key, however often a key is set again.
+    const reput = new Uint8Array([OP.PROTO, 4, ...new Array<number>(40_000).fill(OP.EMPTY_TUPLE), ...new Array<number>(40_000).fill(0).flatMap(() => [OP.BINPUT, 0]), OP.STOP]);
+    expect(load(reput)).toBeInstanceOf(PyTuple);
+  });
+
+  it('bounds the stack at 2^20 items', () => {
+    const nones = (n: number) => new Uint8Array([OP.PROTO, 4, ...new Array<number>(n).fill(OP.NONE), OP.STOP]);
+    expect(load(nones(2 ** 20))).toBeNull();
+    expect(fails(nones(2 ** 20 + 1))).toEqual({ code: 'PICKLE_LIMIT', message: expect.stringContaining("the pickle's stack grows past 1048576 items (a hostile file?)") });
+  });
+});

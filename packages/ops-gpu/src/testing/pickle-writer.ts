@@ -186,29 +186,50 @@ export class PickleWriter {
   }
 }
 
+export interface LegacyStorageOptions {
+  readonly numel: number;
+  /** The element count written before the data (default numel). */
+  readonly count?: number;
+  readonly key?: string;
+  readonly magic?: bigint;
+  readonly protocolVersion?: number;
+  readonly littleEndian?: boolean;
+  /** Replace one of the five pickles: magic, protocol, sys info, the object, the key list. */
+  readonly pickles?: Partial<Record<'magic' | 'protocol' | 'sys' | 'main' | 'keys', Uint8Array>>;
+  /** Replace everything after the five pickles (counts and data). */
+  readonly tail?: Uint8Array;
+}
+
 /** The bytes of torch's legacy `torch.save(storage)`: five pickles and the raw data. */
-export function legacyStorageBytes(storageType: string, data: Uint8Array, opts: { numel: number; count?: number; key?: string; magic?: bigint; protocolVersion?: number; littleEndian?: boolean }): Uint8Array {
+export function legacyStorageBytes(storageType: string, data: Uint8Array, opts: LegacyStorageOptions): Uint8Array {
   const key = opts.key ?? '0';
+  const p = opts.pickles ?? {};
   const parts = [
-    new PickleWriter().long(opts.magic ?? 0x1950a86a20f9469cfc6cn).stop(),
-    new PickleWriter().int(opts.protocolVersion ?? 1001).stop(),
-    new PickleWriter()
-      .dict((w) => w.str('protocol_version').int(1001).str('little_endian').bool(opts.littleEndian ?? true).str('type_sizes').dict((t) => t.str('int').int(4)))
-      .stop(),
-    new PickleWriter()
-      .tuple((w) => w.str('storage').global('torch', storageType).str(key).str('cpu').int(opts.numel).none())
-      .op(OP.BINPERSID)
-      .stop(),
-    new PickleWriter().list((w) => w.str(key)).stop(),
+    p.magic ?? new PickleWriter().long(opts.magic ?? 0x1950a86a20f9469cfc6cn).stop(),
+    p.protocol ?? new PickleWriter().int(opts.protocolVersion ?? 1001).stop(),
+    p.sys ??
+      new PickleWriter()
+        .dict((w) => w.str('protocol_version').int(1001).str('little_endian').bool(opts.littleEndian ?? true).str('type_sizes').dict((t) => t.str('int').int(4)))
+        .stop(),
+    p.main ?? new PickleWriter().tuple((w) => w.str('storage').global('torch', storageType).str(key).str('cpu').int(opts.numel).none()).op(OP.BINPERSID).stop(),
+    p.keys ?? new PickleWriter().list((w) => w.str(key)).stop(),
   ];
+  return concatBytes(...parts, opts.tail ?? storageData(opts.count ?? opts.numel, data));
+}
+
+/** One storage's record after the pickles: its element count (u64) and its bytes. */
+export function storageData(count: number, data: Uint8Array): Uint8Array {
   const countBytes = new Uint8Array(8);
-  new DataView(countBytes.buffer).setBigUint64(0, BigInt(opts.count ?? opts.numel), true);
-  const total = parts.reduce((n, p) => n + p.length, 0) + 8 + data.length;
-  const out = new Uint8Array(total);
+  new DataView(countBytes.buffer).setBigUint64(0, BigInt(count), true);
+  return concatBytes(countBytes, data);
+}
+
+export function concatBytes(...chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
-  for (const p of [...parts, countBytes, data]) {
-    out.set(p, at);
-    at += p.length;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
   }
   return out;
 }
