@@ -314,3 +314,53 @@ describe('cache', () => {
     expect(runs.get('a')).toBe(2);
   });
 });
+
+describe('details', () => {
+  it('emits node-done only for nodes that finished', async () => {
+    const g = checked(cdoc({ bad: { type: 'contract/Throw', version: 1, params: { what: 'error' } }, s1: add() }, [['bad.out', 's1.a']]));
+    const events: RunEvent[] = [];
+    await execute(g, { files: memoryFiles().access, onEvent: (e) => events.push(e) });
+    expect(events.filter((e) => e.type === 'node-done')).toEqual([]);
+    const c = new AbortController();
+    c.abort();
+    const cancelled: RunEvent[] = [];
+    await execute(checked(cdoc({ a: num(1) })), { files: memoryFiles().access, signal: c.signal, onEvent: (e) => cancelled.push(e) });
+    expect(cancelled).toEqual([]);
+  });
+
+  it('gives nodes their resolved params', async () => {
+    const Echo = defineNode({
+      type: 'contract/Echo',
+      version: 1,
+      title: 'Echo',
+      category: 'Test',
+      inputs: {},
+      outputs: { out: { type: 'number' } },
+      params: z.object({ value: z.number().default(3), other: z.string().default('x') }),
+      purity: 'pure',
+      run: ({ ctx }) => ({ out: (ctx.params as { value: number }).value }),
+    });
+    const reg = new Registry([definePlugin({ name: '@stylegraph/echo', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, nodes: [Echo] })]);
+    const s = await runGraph({ format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/echo': '^1.0.0' }, nodes: { e: { type: 'contract/Echo', version: 1, params: { value: 9 } } }, edges: [] }, reg, { files: memoryFiles().access });
+    expect(s.outputs).toEqual({ 'e.out': 9 });
+  });
+
+  it('measures node and run times as durations within the run', async () => {
+    const g = checked(cdoc({ w: { type: 'contract/Slow', version: 1, params: { ms: 30 } } }));
+    const t0 = performance.now();
+    const s = await execute(g, { files: memoryFiles().access });
+    const wall = performance.now() - t0;
+    expect(s.ms).toBeGreaterThanOrEqual(25);
+    expect(s.ms).toBeLessThanOrEqual(wall + 1);
+    expect(s.nodes.w!.ms).toBeGreaterThanOrEqual(25);
+    expect(s.nodes.w!.ms).toBeLessThanOrEqual(s.ms + 1);
+    const f = await execute(checked(cdoc({ t: { type: 'contract/Throw', version: 1, params: { what: 'error' } } })), { files: memoryFiles().access });
+    expect(f.nodes.t!.ms).toBeGreaterThanOrEqual(0);
+    expect(f.nodes.t!.ms).toBeLessThanOrEqual(f.ms + 1);
+  });
+
+  it('reports an invalid graph with zero counts and no nodes', async () => {
+    const s = await runGraph(cdoc({ a: { type: 'test/Nope', version: 1 } }), registry, { files: memoryFiles().access });
+    expect(s).toEqual({ status: 'invalid', diagnostics: expect.any(Array), nodes: {}, outputs: {}, ms: 0, counts: { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 } });
+  });
+});

@@ -81,6 +81,8 @@ describe('makeNodeContext', () => {
       { type: 'node-progress', node: 'n1', fraction: 1 },
       { type: 'node-progress', node: 'n1', fraction: 0, message: '' },
     ]);
+    // No message, no message key.
+    expect(Object.keys(events[3]!)).toEqual(['type', 'node', 'fraction']);
   });
 
   it('gives the node its id, params, document, backend, signal and NumPy random streams', () => {
@@ -121,6 +123,7 @@ describe('MemoryCache', () => {
   it('stores and returns entries by pre-key', () => {
     const c = new MemoryCache();
     expect(c.get('a')).toBeUndefined();
+    expect(c.size).toBe(0);
     c.set('a', entry('A'));
     expect(c.get('a')).toEqual(entry('A'));
     c.set('a', entry('A2'));

@@ -8,7 +8,7 @@ import { sha256Hex } from '@stylegraph/core';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model/state-dict.js';
 import type { DiscriminatorConfig, GeneratorConfig } from '../model/config.js';
 import { CheckpointError, modelName, readNvidiaPickle } from './nvidia-pkl.js';
-import { at, module, networkPickle, storageValue, treeOf, type Module } from '../testing/network-pickle.js';
+import { at, module, networkPickle, storageValue, treeOf, writeModule, type Module } from '../testing/network-pickle.js';
 import { OP, type PickleWriter } from '../testing/pickle-writer.js';
 
 const G: GeneratorConfig = {
@@ -295,5 +295,98 @@ describe('modelName', () => {
     ['dir.pkl/model', 'model'],
   ])('%s → %s', (file, name) => {
     expect(modelName(file)).toBe(name);
+  });
+});
+
+describe('network pickles: odd names and trees', () => {
+  it('names parameters whose keys are None, lists or globals without calling String() on objects', async () => {
+    for (const [key, shown] of [
+      [(w: PickleWriter) => void w.none(), 'null'],
+      [(w: PickleWriter) => void w.op(OP.EMPTY_LIST), '[object]'],
+      [(w: PickleWriter) => void w.global('collections', 'OrderedDict'), '[object]'],
+      [(w: PickleWriter) => void w.int(7), '7'],
+    ] as const) {
+      const g = gen();
+      at(g, 'mapping.fc1').raw.set('_parameters', (w) => {
+        w.op(OP.EMPTY_DICT).mark();
+        key(w);
+        w.str('not a tensor').op(OP.SETITEMS);
+      });
+      expect(await error({ G_ema: g }), shown).toEqual({ code: 'CHECKPOINT_STRUCTURE', message: `mapping.fc1.${shown} is not a tensor` });
+    }
+  });
+
+  it('skips submodules that are None', async () => {
+    const g = gen();
+    // `_modules` with a None entry, as torch keeps for optional layers.
+    const b8 = at(g, 'synthesis.b8');
+    const children = b8.modules;
+    b8.modules = new Map();
+    b8.raw.set('_modules', (w) => {
+      w.dict((d) => {
+        d.str('unused').none();
+        for (const [k, m] of children) writeModule(d.str(k), m);
+      });
+    });
+    expect((await read({ G_ema: g })).config.generator).toEqual(G);
+  });
+
+  it('allows exactly 65 536 module places', async () => {
+    // A root with a leaf and two copies of a 15-level doubling tree: 1 + 1 + 2·(2^15 − 1) = 65 536.
+    const tree = (w: PickleWriter) => {
+      const leaf = (a: PickleWriter) => void a.dict((m) => void m.str('type').str('class').str('class_name').str('L').str('state').op(OP.EMPTY_DICT));
+      w.call('torch_utils.persistence', '_reconstruct_persistent_obj', leaf);
+      for (let i = 0; i < 14; i++) {
+        w.op(OP.LONG_BINPUT).u32(300 + i).op(OP.POP);
+        w.call('torch_utils.persistence', '_reconstruct_persistent_obj', (a) =>
+          a.dict((m) => {
+            m.str('type').str('class').str('class_name').str('L').str('state');
+            m.dict((s) => void s.str('_modules').dict((d) => void d.str('a').op(OP.LONG_BINGET).u32(300 + i).str('b').op(OP.LONG_BINGET).u32(300 + i)));
+          }),
+        );
+      }
+      w.op(OP.LONG_BINPUT).u32(400).op(OP.POP);
+      w.call('torch_utils.persistence', '_reconstruct_persistent_obj', (a) =>
+        a.dict((m) => {
+          m.str('type').str('class').str('class_name').str('Root').str('state');
+          m.dict((s) => void s.str('_modules').dict((d) => {
+            d.str('a').op(OP.LONG_BINGET).u32(400).str('b').op(OP.LONG_BINGET).u32(400).str('c');
+            w.call('torch_utils.persistence', '_reconstruct_persistent_obj', leaf);
+          }));
+        }),
+      );
+    };
+    expect((await error({ G_ema: tree })).message).toBe('G_ema has no mapping network (mapping.fc0, mapping.w_avg)');
+  });
+
+  it('finds the resolution from synthesis blocks only, and takes the D’s from its kwargs', async () => {
+    const g = gen();
+    g.modules.set('extra', treeOf('x', new Map([['synthesis.b64.w', [1]]])));
+    await expect(read({ G_ema: g })).rejects.toThrow(/extra\.synthesis\.b64\.w/);
+    const d = disc();
+    d.kwargs = { img_resolution: 16 };
+    expect((await error({ G_ema: gen(), D: d })).message).toMatch(/^the networks do not form a supported StyleGAN2 config: discriminator\./);
+    const d2 = disc();
+    d2.modules.set('extra', treeOf('x', new Map([['b32.w', [1]]])));
+    await expect(read({ G_ema: gen(), D: d2 })).rejects.toThrow(/extra\.b32\.w/);
+  });
+
+  it('needs the epilogue conv, reads mbstd channels and image channels of D, and ignores a non-numeric clamp', async () => {
+    const d = disc();
+    at(d, 'b4').modules.delete('conv');
+    expect((await error({ G_ema: gen(), D: d })).message).toBe('the networks do not form a supported StyleGAN2 config: discriminator.channels.4: no channel count for resolution 4');
+    const m = disc();
+    at(m, 'b4.mbstd').attrs.num_channels = 2;
+    await expect(read({ G_ema: gen(), D: m })).rejects.toThrow(/b4\.conv\.weight/);
+    const one = await read({ G_ema: gen({ ...G, imgChannels: 1 }), D: disc({ ...D, imgChannels: 1 }) });
+    expect(one.config.discriminator!.imgChannels).toBe(1);
+    const c = disc();
+    at(c, 'b8.conv0').attrs.conv_clamp = 'high';
+    expect((await read({ G_ema: gen(), D: c })).config.discriminator!.convClamp).toBeNull();
+  });
+
+  it('is a CheckpointError by name', async () => {
+    const e = await read({ D: disc() }).catch((x: unknown) => x);
+    expect((e as Error).name).toBe('CheckpointError');
   });
 });

@@ -394,3 +394,9 @@ describe('unpickle: limits and guarded globals', () => {
     expect(fails(nones(2 ** 20 + 1))).toEqual({ code: 'PICKLE_LIMIT', message: expect.stringContaining("the pickle's stack grows past 1048576 items (a hostile file?)") });
   });
 });
+
+describe('unpickle: BUILD on None', () => {
+  it('refuses state for None', () => {
+    expect(fails(w().none().op(OP.EMPTY_DICT).op(OP.BUILD).stop())).toMatchObject({ code: 'PICKLE_STRUCTURE', message: expect.stringContaining('BUILD on an object that takes no state') });
+  });
+});

@@ -227,3 +227,30 @@ describe('choosing the reader', () => {
     expect(await fails(readCheckpoint(nine, 'g.bin'))).toEqual({ code: 'CHECKPOINT_FORMAT', message: notAny });
   });
 });
+
+describe('state dict entries by odd keys, and near-safetensors', () => {
+  it('names entries whose keys are None, lists or globals without String() of objects', async () => {
+    for (const [key, shown] of [
+      [(w: PickleWriter) => void w.none(), 'null'],
+      [(w: PickleWriter) => void w.op(OP.EMPTY_LIST), '[object]'],
+      [(w: PickleWriter) => void w.global('collections', 'OrderedDict'), '[object]'],
+    ] as const) {
+      const p = new PickleWriter(2).op(OP.EMPTY_DICT).mark();
+      key(p);
+      const pkl = p.str('x').op(OP.SETITEMS).stop();
+      expect(await fails(readCheckpoint(storedZip({ 'a/data.pkl': pkl }), 'z.pt')), shown).toEqual({ code: 'CHECKPOINT_STRUCTURE', message: `z.pt: entry ${shown} is not a tensor` });
+    }
+  });
+
+  it('takes a file for safetensors only with "{" at byte 8 and a header shorter than the file', async () => {
+    const notAny = 'g.bin: not a checkpoint stylegraph reads (expected a network pickle, a torch.save zip archive or safetensors)';
+    const b = new Uint8Array(16);
+    new DataView(b.buffer).setBigUint64(0, 2n, true);
+    b[8] = 0x78;
+    expect(await fails(readCheckpoint(b, 'g.bin'))).toEqual({ code: 'CHECKPOINT_FORMAT', message: notAny });
+    const whole = new Uint8Array(16);
+    new DataView(whole.buffer).setBigUint64(0, 16n, true);
+    whole[8] = 0x7b;
+    expect(await fails(readCheckpoint(whole, 'g.bin'))).toEqual({ code: 'CHECKPOINT_FORMAT', message: notAny });
+  });
+});

@@ -81,7 +81,8 @@ function writeTensor(w: PickleWriter, shape: readonly number[]): void {
   });
 }
 
-function writeModule(w: PickleWriter, m: Module): void {
+/** Writes one module (a persistent class) and everything below it. */
+export function writeModule(w: PickleWriter, m: Module): void {
   w.call('torch_utils.persistence', '_reconstruct_persistent_obj', (a) =>
     a.dict((meta) => {
       meta.str('type').str('class').str('version').int(6).str('module_src').str('# not executed').str('class_name').str(m.className);
