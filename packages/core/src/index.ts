@@ -50,7 +50,8 @@ export { Registry, type RegisteredNode, type NodeTypeInfo } from './plugin/regis
 export { outputPath, seedListParam } from './plugin/params.js';
 export { isPackageName } from './plugin/package-name.js';
 export { MAX_JSON_DEPTH, tooDeepAt } from './util/json-limits.js';
-export { NodeError, AssertionFailed, type RunContext, type FileAccess, type Logger } from './plugin/context.js';
+export { NodeError, AssertionFailed, isNodeError, type NodeErrorLike, type RunContext, type FileAccess, type Logger } from './plugin/context.js';
+export type { RunServices, ServiceIdentity, ServiceUse } from './plugin/services.js';
 
 export { execute, defaultTargets, type ExecuteOptions } from './exec/executor.js';
 export { runGraph } from './exec/run-graph.js';

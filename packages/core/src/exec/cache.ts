@@ -1,20 +1,29 @@
 /**
  * The memo of node outputs across runs. Entries are found by a node's pre-key (type, version,
  * canonical params, input keys) and are valid only while the files the node read still have
- * the hashes recorded when it ran.
+ * the hashes recorded when it ran, and the host services it used (the compute backend) still
+ * have the identities they had. The interface is asynchronous so a cache may live on disk
+ * or elsewhere; `MemoryCache` keeps live values in this process.
  */
+import type { ServiceUse } from '../plugin/services.js';
 
 export interface CacheEntry {
   /** Files read during the run and their content hashes. */
   readonly files: readonly (readonly [path: string, hash: string])[];
   /** The node's derivation key (pre-key + file hashes). */
   readonly key: string;
+  /** Host services the node used, with their cache identities (e.g. `compute` → `cpu`). */
+  readonly services?: ServiceUse;
   readonly outputs: Readonly<Record<string, unknown>>;
 }
 
 export interface OutputCache {
-  get(preKey: string): CacheEntry | undefined;
-  set(preKey: string, entry: CacheEntry): void;
+  get(preKey: string): Promise<CacheEntry | undefined>;
+  /**
+   * Stores an entry. A cache may decline to keep it (a value its codec cannot write, an entry
+   * over its size bound); storing never fails a run.
+   */
+  set(preKey: string, entry: CacheEntry): Promise<void>;
 }
 
 /** An in-memory cache that forgets the least recently used entries beyond `capacity`. */
@@ -22,7 +31,7 @@ export class MemoryCache implements OutputCache {
   private readonly entries = new Map<string, CacheEntry>();
   constructor(private readonly capacity = 256) {}
 
-  get(preKey: string): CacheEntry | undefined {
+  async get(preKey: string): Promise<CacheEntry | undefined> {
     const e = this.entries.get(preKey);
     if (e) {
       this.entries.delete(preKey);
@@ -31,7 +40,7 @@ export class MemoryCache implements OutputCache {
     return e;
   }
 
-  set(preKey: string, entry: CacheEntry): void {
+  async set(preKey: string, entry: CacheEntry): Promise<void> {
     this.entries.delete(preKey);
     this.entries.set(preKey, entry);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);

@@ -273,7 +273,7 @@ describe('cache', () => {
   const spyCache = () => {
     const inner = new MemoryCache();
     const sets: [string, CacheEntry][] = [];
-    const cache: OutputCache = { get: (k) => inner.get(k), set: (k, e) => (sets.push([k, e]), inner.set(k, e)) };
+    const cache: OutputCache = { get: (k) => inner.get(k), set: async (k, e) => (sets.push([k, e]), inner.set(k, e)) };
     return { cache, sets };
   };
 

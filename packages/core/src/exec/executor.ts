@@ -7,8 +7,10 @@
  * With a memory budget, a run whose planned outputs exceed it stops before the node that
  * would not fit starts (see memory-budget.ts).
  */
-import { NodeError } from '../plugin/context.js';
+import { NodeError, isNodeError } from '../plugin/context.js';
 import type { FileAccess } from '../plugin/context.js';
+import { recordingServices, sameServices } from '../plugin/services.js';
+import type { RunServices } from '../plugin/services.js';
 import type { CheckedGraph } from '../graph/validate.js';
 import { checkValue } from '../types/check-value.js';
 import { canonicalJson, sha256Hex } from '../util/hash.js';
@@ -21,7 +23,13 @@ export interface ExecuteOptions {
   readonly files: FileAccess;
   /** Node ids whose outputs are wanted; default: every node no other node consumes. */
   readonly targets?: readonly string[];
+  /** @deprecated pass the compute object in `services`. */
   readonly backend?: unknown;
+  /**
+   * The host's services (e.g. `{ compute }`), lent to every node as `ctx.services`. Outputs of
+   * nodes that used a service are keyed by its `cacheIdentity()` (see services.ts).
+   */
+  readonly services?: Partial<RunServices>;
   readonly signal?: AbortSignal;
   /** Nodes allowed to run at the same time (default 4). */
   readonly concurrency?: number;
@@ -58,7 +66,7 @@ export function defaultTargets(graph: CheckedGraph): string[] {
 }
 
 const failureOf = (e: unknown): NodeFailure =>
-  e instanceof NodeError
+  isNodeError(e)
     ? { code: e.code, message: e.message }
     : { code: 'NODE_FAILED', message: e instanceof Error ? e.message : String(e) };
 
@@ -82,6 +90,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
   const keys = new Map<string, string>();
   const running = new Set<Promise<void>>();
   const limit = Math.max(1, opts.concurrency ?? 4);
+  const services = (opts.services ?? {}) as Readonly<Record<string, unknown>>;
 
   const settle = (id: string, r: NodeResult) => {
     results.set(id, r);
@@ -100,10 +109,10 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
     }
     const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, params: n.params, inputs: inputKeys }));
     const cacheable = n.def.purity !== 'effect' && opts.cache;
-    const hit = cacheable ? opts.cache!.get(preKey) : undefined;
+    const hit = cacheable ? await opts.cache!.get(preKey).catch(() => undefined) : undefined;
     if (hit) {
       const fresh = await Promise.all(hit.files.map(async ([p, h]) => (await fileHash(opts.files, p).catch(() => '')) === h));
-      if (fresh.every(Boolean)) {
+      if (fresh.every(Boolean) && (await sameServices(hit.services ?? [], services))) {
         values.set(id, hit.outputs as Record<string, unknown>);
         budget?.record(id, hit.outputs);
         keys.set(id, hit.key);
@@ -113,7 +122,8 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       }
     }
     emit({ type: 'node-start', node: id });
-    const { ctx, reads } = makeNodeContext({ nodeId: id, document: graph.document, ...(n.params && { params: n.params }), backend: opts.backend, files: opts.files, signal: controller.signal, emit });
+    const recording = recordingServices(services, n.def.type);
+    const { ctx, reads } = makeNodeContext({ nodeId: id, document: graph.document, ...(n.params && { params: n.params }), backend: opts.backend, services: recording.view, files: opts.files, signal: controller.signal, emit });
     const start = performance.now();
     try {
       ctx.throwIfAborted();
@@ -123,14 +133,16 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
         if (why) throw new NodeError('NODE_OUTPUT_INVALID', `${n.def.type} returned an invalid "${port}": ${why}`);
       }
       const ms = performance.now() - start;
+      const used = await recording.used();
       const key =
         n.def.purity === 'effect'
           ? await sha256Hex(`${preKey}:effect:${Math.random()}:${Date.now()}`)
-          : await sha256Hex(canonicalJson({ preKey, files: reads }));
+          : await sha256Hex(canonicalJson({ preKey, files: reads, ...(used.length && { services: used }) }));
       values.set(id, out);
       budget?.record(id, out);
       keys.set(id, key);
-      if (cacheable) opts.cache!.set(preKey, { files: reads, key, outputs: out });
+      // A cache that cannot store an entry never fails the run.
+      if (cacheable) await opts.cache!.set(preKey, { files: reads, key, ...(used.length && { services: used }), outputs: out }).catch(() => undefined);
       opts.onOutputs?.(id, out);
       settle(id, { status: 'done', ms, key });
     } catch (e) {

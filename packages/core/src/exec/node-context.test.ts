@@ -120,39 +120,39 @@ describe('fileHash', () => {
 describe('MemoryCache', () => {
   const entry = (key: string): CacheEntry => ({ files: [], key, outputs: { out: key } });
 
-  it('stores and returns entries by pre-key', () => {
+  it('stores and returns entries by pre-key', async () => {
     const c = new MemoryCache();
-    expect(c.get('a')).toBeUndefined();
+    expect(await c.get('a')).toBeUndefined();
     expect(c.size).toBe(0);
-    c.set('a', entry('A'));
-    expect(c.get('a')).toEqual(entry('A'));
-    c.set('a', entry('A2'));
-    expect(c.get('a')!.key).toBe('A2');
+    await c.set('a', entry('A'));
+    expect(await c.get('a')).toEqual(entry('A'));
+    await c.set('a', entry('A2'));
+    expect((await c.get('a'))!.key).toBe('A2');
     expect(c.size).toBe(1);
   });
 
-  it('forgets the least recently used entries beyond its capacity', () => {
+  it('forgets the least recently used entries beyond its capacity', async () => {
     const c = new MemoryCache(2);
-    c.set('a', entry('A'));
-    c.set('b', entry('B'));
-    c.get('a'); // a is now the most recent
-    c.set('c', entry('C'));
+    await c.set('a', entry('A'));
+    await c.set('b', entry('B'));
+    await c.get('a'); // a is now the most recent
+    await c.set('c', entry('C'));
     expect(c.size).toBe(2);
-    expect(c.get('b')).toBeUndefined();
-    expect(c.get('a')!.key).toBe('A');
-    expect(c.get('c')!.key).toBe('C');
+    expect(await c.get('b')).toBeUndefined();
+    expect((await c.get('a'))!.key).toBe('A');
+    expect((await c.get('c'))!.key).toBe('C');
     // Setting an existing key refreshes it too.
-    c.set('a', entry('A3'));
-    c.set('d', entry('D'));
-    expect(c.get('c')).toBeUndefined();
-    expect(c.get('a')!.key).toBe('A3');
+    await c.set('a', entry('A3'));
+    await c.set('d', entry('D'));
+    expect(await c.get('c')).toBeUndefined();
+    expect((await c.get('a'))!.key).toBe('A3');
   });
 
-  it('keeps 256 entries by default', () => {
+  it('keeps 256 entries by default', async () => {
     const c = new MemoryCache();
-    for (let i = 0; i < 300; i++) c.set(`k${i}`, entry(String(i)));
+    for (let i = 0; i < 300; i++) await c.set(`k${i}`, entry(String(i)));
     expect(c.size).toBe(256);
-    expect(c.get('k43')).toBeUndefined();
-    expect(c.get('k44')!.key).toBe('44');
+    expect(await c.get('k43')).toBeUndefined();
+    expect((await c.get('k44'))!.key).toBe('44');
   });
 });

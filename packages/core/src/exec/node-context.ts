@@ -4,12 +4,15 @@ import { RandomState } from '../rng/random-state.js';
 import { sha256Hex } from '../util/hash.js';
 import type { RunEvent } from './events.js';
 import type { GraphDocument } from '../graph/document.js';
+import type { RunServices } from '../plugin/services.js';
 
 export interface NodeContextParts {
   readonly nodeId: string;
   readonly document?: GraphDocument;
   readonly params?: Readonly<Record<string, unknown>>;
   readonly backend: unknown;
+  /** The host's services as this node sees them (a recording view, see services.ts). */
+  readonly services?: RunServices;
   readonly files: FileAccess;
   readonly signal: AbortSignal;
   readonly emit: (e: RunEvent) => void;
@@ -26,7 +29,7 @@ export function fileHash(files: FileAccess, path: string, bytes?: Uint8Array): P
   return bytes ? sha256Hex(bytes) : files.read(path).then(sha256Hex);
 }
 
-export function makeNodeContext({ nodeId, document, params, backend, files, signal, emit }: NodeContextParts): RecordingContext {
+export function makeNodeContext({ nodeId, document, params, backend, services, files, signal, emit }: NodeContextParts): RecordingContext {
   const reads: [string, string][] = [];
   const recorded: FileAccess = {
     read: async (path) => {
@@ -47,6 +50,7 @@ export function makeNodeContext({ nodeId, document, params, backend, files, sign
     nodeId,
     ...(document && { document }),
     ...(params && { params }),
+    services: services ?? ({} as RunServices),
     backend,
     signal,
     files: recorded,

@@ -5,6 +5,7 @@
  */
 import type { RandomState } from '../rng/random-state.js';
 import type { GraphDocument } from '../graph/document.js';
+import type { RunServices } from './services.js';
 
 /** Files as the host exposes them; paths are relative to the host's roots (graph dir, out dir). */
 export interface FileAccess {
@@ -32,7 +33,12 @@ export interface RunContext {
   readonly document?: GraphDocument;
   /** This node's params as resolved (defaults filled in). */
   readonly params?: Readonly<Record<string, unknown>>;
-  /** Host-chosen compute backend (owned by the compute package); undefined when none. */
+  /**
+   * Services the host lends (the compute object, …), typed by the packages that define them
+   * (see services.ts). Reading one the host does not provide throws SERVICE_MISSING.
+   */
+  readonly services: RunServices;
+  /** @deprecated use `services.compute`. Host-chosen compute backend; undefined when none. */
   readonly backend: unknown;
   readonly signal: AbortSignal;
   readonly files: FileAccess;
@@ -45,8 +51,17 @@ export interface RunContext {
   throwIfAborted(): void;
 }
 
-/** An error a node raises on purpose, with a stable code. */
+/** The brand every NodeError carries; a global symbol, so every copy of core agrees on it. */
+const NODE_ERROR = Symbol.for('stylegraph.node-error');
+
+/**
+ * An error a node raises on purpose, with a stable code. Core's codes are bare
+ * (`FILE_READ`); a plugin's own are best prefixed with its namespace (`stylegan/LAYERS_INVALID`).
+ * Hosts match errors with `isNodeError` and `code`, never with `instanceof`: a plugin that
+ * resolves its own copy of core still raises errors every host understands.
+ */
 export class NodeError extends Error {
+  readonly [NODE_ERROR] = true;
   constructor(
     readonly code: string,
     message: string,
@@ -56,6 +71,16 @@ export class NodeError extends Error {
     this.name = 'NodeError';
   }
 }
+
+/** What hosts read of a node error, whichever copy of core raised it. */
+export interface NodeErrorLike extends Error {
+  readonly code: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** Whether `e` is a NodeError (from this or any other copy of core), by its brand and code. */
+export const isNodeError = (e: unknown): e is NodeErrorLike =>
+  e instanceof Error && (e as unknown as Record<symbol, unknown>)[NODE_ERROR] === true && typeof (e as { code?: unknown }).code === 'string';
 
 /** Raised by assertion nodes; the run fails with exit code 1 and this message. */
 export class AssertionFailed extends NodeError {
