@@ -23,6 +23,8 @@ export interface NodeTypeInfo {
   readonly inputs: Record<string, PortSpec & { readonly display: string }>;
   readonly outputs: Record<string, PortSpec & { readonly display: string }>;
   readonly params: Record<string, unknown>;
+  /** Params that name files the node reads (editors offer a file picker for them). */
+  readonly fileParams: readonly string[];
 }
 
 export class Registry {
@@ -85,5 +87,6 @@ function describeNode({ def, plugin }: RegisteredNode): NodeTypeInfo {
     inputs: describePorts(def.inputs),
     outputs: describePorts(def.outputs),
     params: z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    fileParams: def.fileParams ?? [],
   };
 }
