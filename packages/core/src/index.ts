@@ -30,23 +30,25 @@ export type { Wiring, Source } from './graph/check-edges.js';
 export type { ShapeResult, PortShapes } from './graph/check-shapes.js';
 
 export {
-  PORT_KINDS,
-  isPortKind,
+  kindOf,
   kindAccepts,
   portDims,
   formatPortType,
-  type PortKind,
+  type PortKindRef,
   type PortSpec,
   type DimSpec,
   type PortValueOf,
-  type GeneratorValue,
+  type ValueOfKind,
   type Report,
 } from './types/port-types.js';
+export { definePortKind, isPortKindRecord, type PortKind, type PortKindOptions, type Codec, type EncodedValue, type DecodeContext, type Json } from './types/port-kind.js';
+export { CORE_KINDS, isCoreKindName, type CoreKindName } from './types/core-kinds.js';
+export { tensorCodec, jsonCodec, frameValue, unframeValue, CodecError } from './values/codecs.js';
 export { checkValue } from './types/check-value.js';
 export { Unifier, type Term } from './types/unify.js';
 
-export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type Purity, type NodeRunArgs, type ShapeInputs, type InferredSizes } from './plugin/define.js';
-export { Registry, type RegisteredNode, type NodeTypeInfo } from './plugin/registry.js';
+export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type ResolvedPlugin, type Purity, type NodeRunArgs, type ShapeInputs, type InferredSizes } from './plugin/define.js';
+export { Registry, type RegisteredNode, type NodeTypeInfo, type PortKindInfo, type PortInfo } from './plugin/registry.js';
 export { outputPath, seedListParam } from './plugin/params.js';
 export { isPackageName } from './plugin/package-name.js';
 export { MAX_JSON_DEPTH, tooDeepAt } from './util/json-limits.js';
@@ -54,7 +56,6 @@ export { NodeError, AssertionFailed, isNodeError, type NodeErrorLike, type RunCo
 export type { RunServices, ServiceIdentity, ServiceUse } from './plugin/services.js';
 
 export { execute, defaultTargets, type ExecuteOptions } from './exec/executor.js';
-export { runGraph } from './exec/run-graph.js';
 export {
   planMemory,
   bindOutputSizes,
@@ -67,7 +68,7 @@ export {
   type RunSizes,
   type ShapedGraph,
 } from './exec/memory-plan.js';
-export { PORT_DTYPES, DTYPE_BYTES, plannedElement } from './types/port-dtypes.js';
+export { DTYPE_BYTES, plannedElement } from './types/port-dtypes.js';
 export { MemoryCache, type OutputCache, type CacheEntry } from './exec/cache.js';
 export type { RunEvent, RunSummary, NodeResult, NodeStatus, NodeFailure, RunStatus } from './exec/events.js';
 

@@ -7,13 +7,20 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defaultTargets, execute } from './executor.js';
 import { MemoryCache, type CacheEntry, type OutputCache } from './cache.js';
-import type { RunEvent } from './events.js';
-import { runGraph } from './run-graph.js';
+import type { RunEvent, RunSummary } from './events.js';
 import { checkGraph } from '../graph/validate.js';
 import { Registry } from '../plugin/registry.js';
 import { defineNode, definePlugin, PLUGIN_API_VERSION } from '../plugin/define.js';
 import { NodeError } from '../plugin/context.js';
 import { doc, fixturePlugin, memoryFiles, runs } from '../testing/fixture-plugin.js';
+
+/** Check, then execute; an invalid graph never starts. */
+async function runGraph(input: unknown, reg: Registry, opts: Parameters<typeof execute>[1]): Promise<RunSummary> {
+  const c = checkGraph(input, reg);
+  if (!c.graph) return { status: 'invalid', diagnostics: c.diagnostics, nodes: {}, outputs: {}, ms: 0, counts: { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 } };
+  return { ...(await execute(c.graph, opts)), diagnostics: c.diagnostics };
+}
+
 
 const calls = new Map<string, number>();
 const count = (id: string) => calls.set(id, (calls.get(id) ?? 0) + 1);

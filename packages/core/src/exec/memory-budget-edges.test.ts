@@ -13,6 +13,7 @@ import { defineNode, definePlugin, PLUGIN_API_VERSION } from '../plugin/define.j
 import { tensor } from '../values/tensor.js';
 import { memDoc, memoryPlugin, memRuns } from '../testing/memory-fixtures.js';
 import { memoryFiles } from '../testing/fixture-plugin.js';
+import { Bits, Z } from '../testing/fixture-kinds.js';
 
 /** A tensor of any shape the planner cannot size: `count` float32 values. */
 const Blob = defineNode({
@@ -20,7 +21,7 @@ const Blob = defineNode({
   version: 1,
   title: 'Blob',
   category: 'Test',
-  inputs: { z: { type: 'Z', optional: true } },
+  inputs: { z: { type: Z, optional: true } },
   outputs: { t: { type: 'Tensor' } },
   params: z.object({ count: z.number().int().default(1) }),
   purity: 'pure',
@@ -36,8 +37,8 @@ const Bit = defineNode({
   version: 1,
   title: 'Bit',
   category: 'Test',
-  inputs: { z: { type: 'Z', optional: true } },
-  outputs: { bits: { type: 'Bits', shape: [1, 1] } },
+  inputs: { z: { type: Z, optional: true } },
+  outputs: { bits: { type: Bits, shape: [1, 1] } },
   params: z.object({}),
   purity: 'pure',
   run: ({ ctx }) => {

@@ -17,7 +17,7 @@ describe('planMemory', () => {
     const plan = planMemory(g);
     expect(plan.outputs).toEqual([
       { node: 'a', type: 'mem/Alloc', port: 'image', kind: 'Image', dtype: 'float32', dims: [10, 3, 8, 8], elements: 1920, bytes: 7680 },
-      { node: 'a', type: 'mem/Alloc', port: 'bits', kind: 'Bits', dtype: 'uint8', dims: [10, 8], elements: 80, bytes: 80 },
+      { node: 'a', type: 'mem/Alloc', port: 'bits', kind: 'test/Bits', dtype: 'uint8', dims: [10, 8], elements: 80, bytes: 80 },
       // A tensor of any rank and dtype, sized by its element count at 4 bytes each.
       { node: 'n', type: 'mem/Noise', port: 't', kind: 'Tensor', dtype: 'any dtype', elements: 120, bytes: 480 },
     ]);

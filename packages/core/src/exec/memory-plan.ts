@@ -7,7 +7,7 @@
 import { inferredSizes, isSize } from '../graph/check-shapes.js';
 import type { CheckedGraph } from '../graph/validate.js';
 import { plannedElement } from '../types/port-dtypes.js';
-import { PORT_KINDS, type PortKind } from '../types/port-types.js';
+import { kindOf } from '../types/port-types.js';
 import type { Term } from '../types/unify.js';
 import { isTensor, type DType } from '../values/tensor.js';
 
@@ -25,7 +25,8 @@ export interface PlannedOutput {
   /** The node's type, e.g. `stylegan/Synthesis`. */
   readonly type: string;
   readonly port: string;
-  readonly kind: PortKind;
+  /** The output's kind by name. */
+  readonly kind: string;
   readonly dtype: DType | 'any dtype';
   /** Size per axis, undefined where not known yet; undefined for a shape-free tensor. */
   readonly dims?: readonly (number | undefined)[];
@@ -87,7 +88,7 @@ export function planMemory(graph: ShapedGraph, opts: PlanOptions = {}): MemoryPl
     const n = graph.nodes.get(id);
     if (!n) continue;
     for (const [port, spec] of Object.entries(n.def.outputs)) {
-      const el = plannedElement(spec.type);
+      const el = plannedElement(kindOf(spec));
       if (!el) continue;
       const terms = graph.shapes.shapes.get(id)?.get(port);
       const count = graph.shapes.elements.get(id)?.get(port);
@@ -100,7 +101,7 @@ export function planMemory(graph: ShapedGraph, opts: PlanOptions = {}): MemoryPl
       const bytes = elements === undefined ? undefined : elements * el.bytes;
       if (bytes === undefined) unknownOutputs++;
       else knownBytes += bytes;
-      outputs.push({ node: id, type: n.def.type, port, kind: spec.type, dtype: el.dtype, ...(dims && { dims }), ...(elements !== undefined && { elements, bytes }) });
+      outputs.push({ node: id, type: n.def.type, port, kind: kindOf(spec).name, dtype: el.dtype, ...(dims && { dims }), ...(elements !== undefined && { elements, bytes }) });
     }
   }
   return { outputs, knownBytes, unknownOutputs };
@@ -117,9 +118,10 @@ export function bindOutputSizes(graph: ShapedGraph, node: string, outputs: Reado
   for (const [port, spec] of Object.entries(def.outputs)) {
     const value = outputs[port];
     const terms = graph.shapes.shapes.get(node)?.get(port);
-    if (spec.type === 'Generator') {
-      const dims = (value as { dims?: Record<string, unknown> } | undefined)?.dims;
-      if (dims) PORT_KINDS.Generator.dims.forEach((name, i) => bind(terms?.[i], dims[name]));
+    const kind = kindOf(spec);
+    if (!kind.tensor && kind.sizes) {
+      const sizes = value === undefined ? undefined : kind.sizes(value);
+      if (sizes) kind.dims?.forEach((name, i) => bind(terms?.[i], sizes[name]));
     } else if (isTensor(value)) {
       if (terms?.length === value.dims.length) terms.forEach((t, i) => bind(t, value.dims[i]));
       bind(graph.shapes.elements.get(node)?.get(port), value.data.length);

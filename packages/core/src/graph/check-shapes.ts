@@ -8,7 +8,7 @@
 import type { Diagnostic } from './diagnostics.js';
 import type { Wiring } from './check-edges.js';
 import type { ResolvedNode } from './resolve-nodes.js';
-import { PORT_KINDS, formatPortType, portDims } from '../types/port-types.js';
+import { formatPortType, kindOf, portDims } from '../types/port-types.js';
 import { Unifier, type Term } from '../types/unify.js';
 
 /** node id → output port → its dimension terms (null for shape-free kinds). */
@@ -61,7 +61,7 @@ export function checkShapes(
         const mine = typeof d === 'number' ? u.size(d, `fixed by ${n.def.type}`) : local(d, () => u.flex());
         const res = u.unify(incoming[axis]!, mine);
         if (!res.ok) {
-          const dimName = typeof d === 'string' ? d : (PORT_KINDS[spec.type].dims?.[axis] ?? `axis ${axis}`);
+          const dimName = typeof d === 'string' ? d : (kindOf(spec).dims?.[axis] ?? `axis ${axis}`);
           problems.push(`${dimName}: ${res.reason}`);
         }
       });
@@ -101,13 +101,14 @@ export function checkShapes(
     const outShapes = new Map<string, Term[] | null>();
     for (const [port, spec] of Object.entries(n.def.outputs)) {
       const declared = portDims(spec);
-      const rigid = PORT_KINDS[spec.type].rigidOutputs;
+      const kind = kindOf(spec);
+      const rigid = kind.rigidOutputs;
       outShapes.set(
         port,
         declared?.map((d) =>
           typeof d === 'number'
             ? u.size(d, '')
-            : local(d, () => (rigid ? u.rigid(`${d} of the ${spec.type} from node "${id}"`) : u.flex())),
+            : local(d, () => (rigid ? u.rigid(`${d} of the ${kind.title} from node "${id}"`) : u.flex())),
         ) ?? null,
       );
       const count = declared ? undefined : spec.elements;

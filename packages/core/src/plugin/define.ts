@@ -1,17 +1,25 @@
 /**
  * The plugin API: `defineNode` and `definePlugin`. A node type declares typed ports, zod
- * params (with defaults, ranges and descriptions, from which editors build forms), its
- * purity and a `run` function; a plugin is a named, versioned set of node types.
+ * params (with defaults, ranges and descriptions, from which editors build forms; a param's
+ * `.meta({ widget })` picks its editor widget), its purity and a `run` function; a plugin is a
+ * named, versioned set of node types and port kinds under one namespace it owns.
  */
 import type { z } from 'zod';
-import type { PortKind, PortSpec, PortValueOf } from '../types/port-types.js';
+import type { PortKind } from '../types/port-kind.js';
+import { kindOf, type PortSpec, type ValueOfKind } from '../types/port-types.js';
 import type { RunContext } from './context.js';
 
-export type Purity = 'pure' | 'seeded' | 'effect';
-export const PLUGIN_API_VERSION = 1;
+/**
+ * `pure`: outputs depend only on params, inputs and the files read (seeded randomness is
+ * pure: the seed is a param), so they are cached by those. `effect`: writes or reports
+ * something, runs every time and is never cached.
+ */
+export type Purity = 'pure' | 'effect';
+/** 2: port kinds are records (`definePortKind`), `ctx.services`, async caches, namespaces. */
+export const PLUGIN_API_VERSION = 2;
 
 type Ports = Record<string, PortSpec>;
-type ValueOfSpec<S extends PortSpec> = PortValueOf[S['type'] & PortKind];
+type ValueOfSpec<S extends PortSpec> = ValueOfKind<S['type']>;
 type InputValues<I extends Ports> = {
   [K in keyof I]: I[K]['optional'] extends true ? ValueOfSpec<I[K]> | undefined : ValueOfSpec<I[K]>;
 };
@@ -92,6 +100,16 @@ export function defineNode<const I extends Ports, const O extends Ports, P exten
   if (!Number.isInteger(def.version) || def.version < 1) {
     throw new Error(`defineNode: ${def.type} version must be a positive integer`);
   }
+  if (def.purity !== 'pure' && def.purity !== 'effect') throw new Error(`defineNode: ${def.type} purity must be "pure" or "effect", not "${String(def.purity)}"`);
+  for (const [side, ports] of [['input', def.inputs], ['output', def.outputs]] as const) {
+    for (const [port, spec] of Object.entries(ports)) {
+      try {
+        kindOf(spec);
+      } catch (e) {
+        throw new Error(`defineNode: ${def.type} ${side} "${port}": ${(e as Error).message}`);
+      }
+    }
+  }
   for (let v = 1; v < def.version; v++) {
     if (def.migrations && !def.migrations[v]) {
       throw new Error(`defineNode: ${def.type} has migrations but none from version ${v} to ${v + 1}`);
@@ -103,6 +121,13 @@ export function defineNode<const I extends Ports, const O extends Ports, P exten
 export interface PluginDefinition {
   /** npm package name, e.g. `@stylegraph/plugin-std`. */
   readonly name: string;
+  /**
+   * The namespace the plugin owns: its node types are `namespace/Name`, its port kinds too.
+   * Default: the namespace its node types share. A registry refuses a second plugin claiming it.
+   */
+  readonly namespace?: string;
+  /** Port kinds the plugin declares (kinds of its namespace its ports use are added to them). */
+  readonly kinds?: readonly PortKind[];
   /** The plugin's semver version. */
   readonly version: string;
   /** Plugin API version it was written against. */
@@ -111,16 +136,45 @@ export interface PluginDefinition {
   readonly nodes: readonly AnyNodeDefinition[];
 }
 
-export function definePlugin(def: PluginDefinition): PluginDefinition {
+/** A plugin with its namespace settled and its kinds collected. */
+export interface ResolvedPlugin extends PluginDefinition {
+  readonly namespace: string;
+  readonly kinds: readonly PortKind[];
+}
+
+const namespaceOf = (name: string): string | undefined => (name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined);
+
+export function definePlugin(def: PluginDefinition): ResolvedPlugin {
+  const fail = (why: string): never => {
+    throw new Error(`definePlugin: ${def.name} ${why}`);
+  };
   if (def.apiVersion !== PLUGIN_API_VERSION) {
-    throw new Error(
-      `definePlugin: ${def.name} targets plugin API ${def.apiVersion}, this stylegraph provides API ${PLUGIN_API_VERSION}`,
-    );
+    fail(`targets plugin API ${def.apiVersion}, this stylegraph provides API ${PLUGIN_API_VERSION}`);
   }
   const seen = new Set<string>();
   for (const n of def.nodes) {
-    if (seen.has(n.type)) throw new Error(`definePlugin: ${def.name} defines ${n.type} twice`);
+    if (seen.has(n.type)) fail(`defines ${n.type} twice`);
     seen.add(n.type);
   }
-  return def;
+  const used = [...new Set(def.nodes.map((n) => namespaceOf(n.type)!))];
+  const namespace = def.namespace ?? (used.length === 1 ? used[0]! : fail(used.length ? `has node types in several namespaces (${used.join(', ')}); declare the one it owns` : 'has no node types; declare its namespace'));
+  if (!/^[a-z][a-z0-9-]*$/.test(namespace)) fail(`namespace "${namespace}" must be lower-case letters, digits and dashes`);
+  for (const n of def.nodes) if (namespaceOf(n.type) !== namespace) fail(`may define node types only in its namespace "${namespace}/", not ${n.type}`);
+  const kinds = new Map<string, PortKind>();
+  const add = (k: PortKind, where: string) => {
+    const other = kinds.get(k.name);
+    if (other && other !== k) fail(`has two different port kinds named ${k.name} (${where})`);
+    kinds.set(k.name, k);
+  };
+  for (const k of def.kinds ?? []) {
+    if (namespaceOf(k.name) !== namespace) fail(`may declare port kinds only in its namespace "${namespace}/", not ${k.name}`);
+    add(k, 'in kinds');
+  }
+  for (const n of def.nodes) {
+    for (const spec of [...Object.values(n.inputs), ...Object.values(n.outputs)]) {
+      const k = kindOf(spec);
+      if (namespaceOf(k.name) === namespace) add(k, `used by ${n.type}`);
+    }
+  }
+  return { ...def, namespace, kinds: [...kinds.values()] };
 }

@@ -1,15 +1,34 @@
 /**
- * The registry of installed plugins and their node types. Hosts (CLI, server, editor) fill
- * it; validation and execution read it.
+ * The registry of installed plugins, their node types and port kinds. Hosts (CLI, server,
+ * editor) fill it; validation and execution read it. Each plugin owns one namespace: a second
+ * plugin defining node types or kinds in it is refused.
  */
 import { z } from 'zod';
-import type { AnyNodeDefinition, PluginDefinition } from './define.js';
-import { formatPortType, type PortSpec } from '../types/port-types.js';
+import { definePlugin, type AnyNodeDefinition, type PluginDefinition, type ResolvedPlugin } from './define.js';
+import { CORE_KINDS } from '../types/core-kinds.js';
+import type { PortKind } from '../types/port-kind.js';
+import { formatPortType, kindOf, type PortSpec } from '../types/port-types.js';
+import type { DType } from '../values/tensor.js';
 
 export interface RegisteredNode {
   readonly def: AnyNodeDefinition;
-  readonly plugin: PluginDefinition;
+  readonly plugin: ResolvedPlugin;
 }
+
+/** A port kind described as plain data, for `stylegraph nodes` and editors. */
+export interface PortKindInfo {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly dims: readonly string[] | null;
+  readonly tensor: boolean;
+  readonly dtype?: DType;
+  readonly color: string;
+  /** The plugin that declares it; absent for core's kinds. */
+  readonly plugin?: string;
+}
+
+export type PortInfo = Omit<PortSpec, 'type'> & { readonly type: string; readonly display: string };
 
 /** A node type described as plain data: what `stylegraph nodes --json` prints and editors read. */
 export interface NodeTypeInfo {
@@ -20,33 +39,73 @@ export interface NodeTypeInfo {
   readonly description?: string;
   readonly plugin: { readonly name: string; readonly version: string };
   readonly purity: AnyNodeDefinition['purity'];
-  readonly inputs: Record<string, PortSpec & { readonly display: string }>;
-  readonly outputs: Record<string, PortSpec & { readonly display: string }>;
+  /** Ports with their kind by name (see `Registry.describeKinds`). */
+  readonly inputs: Record<string, PortInfo>;
+  readonly outputs: Record<string, PortInfo>;
   readonly params: Record<string, unknown>;
   /** Params that name files the node reads (editors offer a file picker for them). */
   readonly fileParams: readonly string[];
 }
 
 export class Registry {
-  private readonly plugins = new Map<string, PluginDefinition>();
+  private readonly plugins = new Map<string, ResolvedPlugin>();
   private readonly nodes = new Map<string, RegisteredNode>();
+  private readonly namespaces = new Map<string, string>();
+  private readonly kinds = new Map<string, { kind: PortKind; plugin?: string }>(Object.values(CORE_KINDS).map((k) => [k.name, { kind: k as PortKind }]));
 
   constructor(plugins: readonly PluginDefinition[] = []) {
     for (const p of plugins) this.register(p);
   }
 
-  register(plugin: PluginDefinition): this {
+  register(definition: PluginDefinition): this {
+    // Settled again here: the plugin may come from another copy of core, or be a plain object.
+    const plugin = definePlugin(definition);
     if (this.plugins.has(plugin.name)) throw new Error(`plugin ${plugin.name} is already registered`);
+    const owner = this.namespaces.get(plugin.namespace);
+    if (owner) throw new Error(`plugin ${plugin.name} defines node types or kinds in namespace "${plugin.namespace}", which belongs to ${owner}`);
     for (const def of plugin.nodes) {
       const other = this.nodes.get(def.type);
       if (other) throw new Error(`node type ${def.type} is defined by both ${other.plugin.name} and ${plugin.name}`);
     }
     this.plugins.set(plugin.name, plugin);
+    this.namespaces.set(plugin.namespace, plugin.name);
+    for (const k of plugin.kinds) this.kinds.set(k.name, { kind: k, plugin: plugin.name });
     for (const def of plugin.nodes) this.nodes.set(def.type, { def, plugin });
     return this;
   }
 
-  plugin(name: string): PluginDefinition | undefined {
+  /** A port kind by name: core's, a registered plugin's, or one a registered node's port uses. */
+  kind(name: string): PortKind | undefined {
+    return this.kinds.get(name)?.kind ?? this.usedKinds().get(name);
+  }
+
+  /** Every kind the registry knows, core's first, then by name. */
+  describeKinds(): PortKindInfo[] {
+    const all = new Map([...this.usedKinds()].map(([n, k]) => [n, { kind: k } as { kind: PortKind; plugin?: string }]));
+    for (const [n, e] of this.kinds) all.set(n, e);
+    const core = new Set(Object.keys(CORE_KINDS));
+    return [...all.values()]
+      .sort((a, b) => Number(!core.has(a.kind.name)) - Number(!core.has(b.kind.name)) || a.kind.name.localeCompare(b.kind.name))
+      .map(({ kind: k, plugin }) => ({
+        name: k.name,
+        title: k.title,
+        description: k.description,
+        dims: k.dims,
+        tensor: k.tensor,
+        ...(k.dtype && { dtype: k.dtype }),
+        color: k.color,
+        ...(plugin && { plugin }),
+      }));
+  }
+
+  /** Kinds that registered nodes' ports use (a plugin may use kinds another plugin declares). */
+  private usedKinds(): Map<string, PortKind> {
+    const out = new Map<string, PortKind>();
+    for (const { def } of this.nodes.values()) for (const spec of [...Object.values(def.inputs), ...Object.values(def.outputs)]) out.set(kindOf(spec).name, kindOf(spec));
+    return out;
+  }
+
+  plugin(name: string): ResolvedPlugin | undefined {
     return this.plugins.get(name);
   }
 
@@ -54,7 +113,7 @@ export class Registry {
     return this.nodes.get(type);
   }
 
-  listPlugins(): PluginDefinition[] {
+  listPlugins(): ResolvedPlugin[] {
     return [...this.plugins.values()];
   }
 
@@ -72,8 +131,8 @@ export class Registry {
   }
 }
 
-const describePorts = (ports: Record<string, PortSpec>) =>
-  Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, { ...p, display: formatPortType(p) }]));
+const describePorts = (ports: Record<string, PortSpec>): Record<string, PortInfo> =>
+  Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, { ...p, type: kindOf(p).name, display: formatPortType(p) }]));
 
 function describeNode({ def, plugin }: RegisteredNode): NodeTypeInfo {
   return {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineNode, definePlugin, PLUGIN_API_VERSION } from '../plugin/define.js';
 import { NodeError } from '../plugin/context.js';
 import { tensor } from '../values/tensor.js';
+import { Generator, WPlus, Z } from './fixture-kinds.js';
 
 export const runs = new Map<string, number>();
 const count = (id: string) => runs.set(id, (runs.get(id) ?? 0) + 1);
@@ -120,7 +121,7 @@ const Gen = defineNode({
   title: 'Gen',
   category: 'Test',
   inputs: {},
-  outputs: { gen: { type: 'Generator' } },
+  outputs: { gen: { type: Generator } },
   params: z.object({ numWs: z.number().int().default(4), known: z.boolean().default(false) }),
   inferShapes: (p) => (p.known ? { ...dims, numWs: p.numWs } : {}),
   purity: 'pure',
@@ -132,11 +133,11 @@ const Seeds = defineNode({
   version: 1,
   title: 'Seeds',
   category: 'Test',
-  inputs: { gen: { type: 'Generator' } },
-  outputs: { z: { type: 'Z' } },
+  inputs: { gen: { type: Generator } },
+  outputs: { z: { type: Z } },
   params: z.object({ seeds: z.array(z.number().int()).default([0]) }),
   inferShapes: (p) => ({ B: p.seeds.length }),
-  purity: 'seeded',
+  purity: 'pure',
   run: ({ inputs, params, ctx }) => {
     const zDim = inputs.gen.dims.zDim;
     const data = new Float32Array(params.seeds.length * zDim);
@@ -150,8 +151,8 @@ const Map_ = defineNode({
   version: 1,
   title: 'Map',
   category: 'Test',
-  inputs: { gen: { type: 'Generator' }, z: { type: 'Z' } },
-  outputs: { w: { type: 'WPlus' } },
+  inputs: { gen: { type: Generator }, z: { type: Z } },
+  outputs: { w: { type: WPlus } },
   params: z.object({}),
   purity: 'pure',
   run: ({ inputs }) => {
@@ -166,8 +167,8 @@ const Mix = defineNode({
   version: 1,
   title: 'Mix',
   category: 'Test',
-  inputs: { a: { type: 'WPlus', shape: ['B1', 'numWs', 'wDim'] }, b: { type: 'WPlus', shape: ['B2', 'numWs', 'wDim'] } },
-  outputs: { w: { type: 'WPlus', shape: ['B1', 'numWs', 'wDim'] } },
+  inputs: { a: { type: WPlus, shape: ['B1', 'numWs', 'wDim'] }, b: { type: WPlus, shape: ['B2', 'numWs', 'wDim'] } },
+  outputs: { w: { type: WPlus, shape: ['B1', 'numWs', 'wDim'] } },
   params: z.object({}),
   purity: 'pure',
   run: ({ inputs }) => ({ w: inputs.a }),
@@ -178,7 +179,7 @@ const Synth = defineNode({
   version: 1,
   title: 'Synth',
   category: 'Test',
-  inputs: { gen: { type: 'Generator' }, w: { type: 'WPlus' } },
+  inputs: { gen: { type: Generator }, w: { type: WPlus } },
   outputs: { img: { type: 'Image', shape: ['B', 'C', 'res', 'res'] } },
   params: z.object({}),
   purity: 'pure',
@@ -195,7 +196,7 @@ const Liar = defineNode({
   title: 'Liar',
   category: 'Test',
   inputs: {},
-  outputs: { w: { type: 'WPlus' } },
+  outputs: { w: { type: WPlus } },
   params: z.object({}),
   purity: 'pure',
   run: () => ({ w: tensor('float32', [2, 3]) }),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineNode, definePlugin, PLUGIN_API_VERSION } from '../plugin/define.js';
 import { tensor } from '../values/tensor.js';
+import { Bits, Generator, Z } from './fixture-kinds.js';
 
 export const memRuns = new Map<string, number>();
 const count = (id: string) => memRuns.set(id, (memRuns.get(id) ?? 0) + 1);
@@ -17,7 +18,7 @@ const Gen = defineNode({
   title: 'Gen',
   category: 'Test',
   inputs: {},
-  outputs: { gen: { type: 'Generator' } },
+  outputs: { gen: { type: Generator } },
   params: z.object({ res: z.number().int().default(16) }),
   purity: 'pure',
   run: ({ params, ctx }) => {
@@ -32,8 +33,8 @@ const Seeds = defineNode({
   version: 1,
   title: 'Seeds',
   category: 'Test',
-  inputs: { gen: { type: 'Generator' } },
-  outputs: { z: { type: 'Z' } },
+  inputs: { gen: { type: Generator } },
+  outputs: { z: { type: Z } },
   params: z.object({ count: z.number().int().default(4) }),
   inferShapes: (p) => ({ B: p.count }),
   purity: 'pure',
@@ -49,7 +50,7 @@ const Synth = defineNode({
   version: 1,
   title: 'Synth',
   category: 'Test',
-  inputs: { gen: { type: 'Generator' }, z: { type: 'Z' } },
+  inputs: { gen: { type: Generator }, z: { type: Z } },
   outputs: { image: { type: 'Image', shape: ['B', 'C', 'res', 'res'] } },
   params: z.object({}),
   purity: 'pure',
@@ -67,7 +68,7 @@ const Alloc = defineNode({
   title: 'Alloc',
   category: 'Test',
   inputs: {},
-  outputs: { image: { type: 'Image', shape: ['B', 3, 'S', 'S'] }, bits: { type: 'Bits', shape: ['B', 8] } },
+  outputs: { image: { type: 'Image', shape: ['B', 3, 'S', 'S'] }, bits: { type: Bits, shape: ['B', 8] } },
   params: z.object({ count: z.number().int().default(1), size: z.number().int().default(4) }),
   inferShapes: (p) => ({ B: p.count, S: p.size }),
   purity: 'pure',
@@ -84,7 +85,7 @@ const Load = defineNode({
   title: 'Load',
   category: 'Test',
   inputs: {},
-  outputs: { z: { type: 'Z', shape: ['B', 8] } },
+  outputs: { z: { type: Z, shape: ['B', 8] } },
   params: z.object({ count: z.number().int().default(2) }),
   purity: 'pure',
   run: ({ params, ctx }) => {
@@ -99,8 +100,8 @@ const Repeat = defineNode({
   version: 1,
   title: 'Repeat',
   category: 'Test',
-  inputs: { z: { type: 'Z', shape: ['B', 'zDim'] } },
-  outputs: { z: { type: 'Z', shape: ['N', 'zDim'] } },
+  inputs: { z: { type: Z, shape: ['B', 'zDim'] } },
+  outputs: { z: { type: Z, shape: ['N', 'zDim'] } },
   params: z.object({ times: z.number().int().default(2) }),
   inferShapes: (p, { dims: { B } }) => ({ N: B === undefined ? undefined : B * p.times }),
   purity: 'pure',
@@ -132,7 +133,7 @@ const Throws = defineNode({
   title: 'Throws',
   category: 'Test',
   inputs: {},
-  outputs: { z: { type: 'Z' } },
+  outputs: { z: { type: Z } },
   params: z.object({ seeds: z.string().default('x') }),
   inferShapes: (p) => {
     throw new Error(`"${p.seeds}" is not a seed list`);

@@ -1,49 +1,24 @@
 /**
- * Port types: the semantic types values carry between nodes, each with named dimensions.
- * Tensor kinds name their axes (`WPlus [B, numWs, wDim]`); a Generator carries the sizes it
- * binds (zDim, cDim, wDim, numWs, C, res). Node definitions refer to dimensions by variable
- * names; by default a port uses the kind's own names, so a Mapping node's `zDim` on its
- * Generator input and on its Z input are the same variable without saying so.
+ * Port specs: which kind a port carries and how its dimensions are named. Tensor kinds name
+ * their axes (`WPlus [B, numWs, wDim]`); a handle kind names the sizes it binds (a generator's
+ * zDim, cDim, …). Node definitions refer to dimensions by variable names; by default a port
+ * uses the kind's own names, so a Mapping node's `zDim` on its Generator input and on its Z
+ * input are the same variable without saying so.
  */
 import type { Tensor } from '../values/tensor.js';
+import { CORE_KINDS, isCoreKindName, type CoreKindName, type Report } from './core-kinds.js';
+import type { PortKind } from './port-kind.js';
 
-export interface PortKindInfo {
-  /** Dimension names in order (axes for tensors, bound sizes for generators). */
-  readonly dims: readonly string[] | null;
-  /** Dimensions introduced by a node's output of this kind are fixed by that node's identity. */
-  readonly rigidOutputs: boolean;
-  readonly description: string;
-}
+export type { Report };
 
-export const PORT_KINDS = {
-  Z: { dims: ['B', 'zDim'], rigidOutputs: false, description: 'latent codes z, float32 [B, zDim]' },
-  C: { dims: ['B', 'cDim'], rigidOutputs: false, description: 'class labels (one-hot), float32 [B, cDim]' },
-  WPlus: { dims: ['B', 'numWs', 'wDim'], rigidOutputs: false, description: 'per-layer styles W+, float32 [B, numWs, wDim]' },
-  Image: { dims: ['B', 'C', 'H', 'W'], rigidOutputs: false, description: 'images, float32 [B, C, H, W] in −1…1' },
-  Noise: { dims: ['B', 'res'], rigidOutputs: false, description: 'per-layer noise inputs for a generator of resolution res' },
-  Generator: {
-    dims: ['zDim', 'cDim', 'wDim', 'numWs', 'C', 'res'],
-    rigidOutputs: true,
-    description: 'a loaded generator and the sizes it binds',
-  },
-  Bits: { dims: ['B', 'nBits'], rigidOutputs: false, description: 'bit strings, uint8 [B, nBits] of 0/1' },
-  Report: { dims: [], rigidOutputs: false, description: 'named scalar results' },
-  Tensor: { dims: null, rigidOutputs: false, description: 'a tensor of any shape' },
-  SeedList: { dims: ['B'], rigidOutputs: false, description: 'a list of integer seeds 0…2³²−1' },
-  number: { dims: [], rigidOutputs: false, description: 'a number' },
-  integer: { dims: [], rigidOutputs: false, description: 'an integer' },
-  string: { dims: [], rigidOutputs: false, description: 'a string' },
-  boolean: { dims: [], rigidOutputs: false, description: 'true or false' },
-} as const satisfies Record<string, PortKindInfo>;
-
-export type PortKind = keyof typeof PORT_KINDS;
-export const isPortKind = (k: string): k is PortKind => Object.hasOwn(PORT_KINDS, k);
+/** A port's kind: a core kind by name, or any kind's record. */
+export type PortKindRef = CoreKindName | PortKind<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A dimension in a node definition: a fixed size or a variable name local to the node. */
 export type DimSpec = number | string;
 
 export interface PortSpec {
-  readonly type: PortKind;
+  readonly type: PortKindRef;
   /** Dimension variables or sizes, aligned with the kind's dims; defaults to the kind's names. */
   readonly shape?: readonly DimSpec[];
   /**
@@ -55,51 +30,38 @@ export interface PortSpec {
   readonly description?: string;
 }
 
-/** A generator handle as nodes see it; compute packages extend it with their own fields. */
-export interface GeneratorValue {
-  readonly kind: 'generator';
-  /** Identity of the weights (content hash), so caches and shape checks can tell models apart. */
-  readonly id: string;
-  readonly dims: { zDim: number; cDim: number; wDim: number; numWs: number; C: number; res: number };
-}
-
-export type Report = Readonly<Record<string, number | string | boolean>>;
-
-/** The TypeScript type of a value on a port of each kind. */
+/** The TypeScript type of a value on a port of each core kind. */
 export interface PortValueOf {
-  Z: Tensor<'float32'>;
-  C: Tensor<'float32'>;
-  WPlus: Tensor<'float32'>;
-  Image: Tensor<'float32'>;
-  Noise: object;
-  Generator: GeneratorValue;
-  Bits: Tensor<'uint8'>;
-  Report: Report;
   Tensor: Tensor;
-  SeedList: readonly number[];
+  Image: Tensor<'float32'>;
+  Report: Report;
   number: number;
   integer: number;
   string: string;
   boolean: boolean;
 }
 
-/** Whether a value of kind `from` may flow into an input of kind `to`. */
-export function kindAccepts(to: PortKind, from: PortKind): boolean {
-  if (to === from) return true;
-  if (to === 'number' && from === 'integer') return true;
-  // Every tensor kind is a tensor.
-  if (to === 'Tensor') return ['Z', 'C', 'WPlus', 'Image', 'Bits'].includes(from);
-  return false;
+/** The TypeScript type of values on a port of kind `K`. */
+export type ValueOfKind<K> = K extends PortKind<infer T> ? T : K extends keyof PortValueOf ? PortValueOf[K] : never;
+
+/** The kind record a spec (or kind reference) stands for; throws on a name core does not declare. */
+export function kindOf(ref: PortSpec | PortKindRef): PortKind {
+  const k = typeof ref === 'object' && 'type' in ref ? ref.type : ref;
+  if (typeof k !== 'string') return k;
+  if (isCoreKindName(k)) return CORE_KINDS[k] as PortKind;
+  throw new Error(`port kind "${String(k)}" is not one of core's (${Object.keys(CORE_KINDS).join(', ')}); pass the kind's record from the plugin that declares it`);
 }
+
+/** Whether a value of kind `from` may flow into an input of kind `to`. */
+export const kindAccepts = (to: PortKindRef, from: PortKindRef): boolean => kindOf(to).accepts(kindOf(from));
 
 /** The declared dims of a port, resolved to its kind's names when not given. */
 export function portDims(spec: PortSpec): readonly DimSpec[] | null {
-  const kind = PORT_KINDS[spec.type];
-  if (spec.shape) return spec.shape;
-  return kind.dims;
+  return spec.shape ?? kindOf(spec).dims;
 }
 
 export const formatPortType = (spec: PortSpec): string => {
   const dims = portDims(spec);
-  return dims && dims.length ? `${spec.type} [${dims.join(', ')}]` : spec.type;
+  const title = kindOf(spec).title;
+  return dims && dims.length ? `${title} [${dims.join(', ')}]` : title;
 };
