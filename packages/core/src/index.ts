@@ -69,7 +69,7 @@ export {
   type ShapedGraph,
 } from './exec/memory-plan.js';
 export { DTYPE_BYTES, plannedElement } from './types/port-dtypes.js';
-export { MemoryCache, type OutputCache, type CacheEntry } from './exec/cache.js';
+export { MemoryCache, type OutputCache, type CacheEntry, type CacheContext } from './exec/cache.js';
 export type { RunEvent, RunSummary, NodeResult, NodeStatus, NodeFailure, RunStatus } from './exec/events.js';
 
 export * from './rng/index.js';

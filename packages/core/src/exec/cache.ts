@@ -5,7 +5,9 @@
  * have the identities they had. The interface is asynchronous so a cache may live on disk
  * or elsewhere; `MemoryCache` keeps live values in this process.
  */
+import type { FileAccess } from '../plugin/context.js';
 import type { ServiceUse } from '../plugin/services.js';
+import type { PortKind } from '../types/port-kind.js';
 
 export interface CacheEntry {
   /** Files read during the run and their content hashes. */
@@ -17,13 +19,21 @@ export interface CacheEntry {
   readonly outputs: Readonly<Record<string, unknown>>;
 }
 
+/** What a cache is told about the node whose entry it stores or finds. */
+export interface CacheContext {
+  /** The kind of each output port: its codec writes and reads the value. */
+  readonly kinds: Readonly<Record<string, PortKind>>;
+  /** The run's files, for codecs that re-open what a handle names. */
+  readonly files: FileAccess;
+}
+
 export interface OutputCache {
-  get(preKey: string): Promise<CacheEntry | undefined>;
+  get(preKey: string, ctx: CacheContext): Promise<CacheEntry | undefined>;
   /**
    * Stores an entry. A cache may decline to keep it (a value its codec cannot write, an entry
    * over its size bound); storing never fails a run.
    */
-  set(preKey: string, entry: CacheEntry): Promise<void>;
+  set(preKey: string, entry: CacheEntry, ctx: CacheContext): Promise<void>;
 }
 
 /** An in-memory cache that forgets the least recently used entries beyond `capacity`. */

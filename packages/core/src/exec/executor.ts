@@ -13,6 +13,7 @@ import { recordingServices, sameServices } from '../plugin/services.js';
 import type { RunServices } from '../plugin/services.js';
 import type { CheckedGraph } from '../graph/validate.js';
 import { checkValue } from '../types/check-value.js';
+import { kindOf } from '../types/port-types.js';
 import { canonicalJson, sha256Hex } from '../util/hash.js';
 import type { OutputCache } from './cache.js';
 import type { NodeFailure, NodeResult, RunEvent, RunStatus, RunSummary } from './events.js';
@@ -109,7 +110,9 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
     }
     const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, params: n.params, inputs: inputKeys }));
     const cacheable = n.def.purity !== 'effect' && opts.cache;
-    const hit = cacheable ? await opts.cache!.get(preKey).catch(() => undefined) : undefined;
+    const cacheCtx = { kinds: Object.fromEntries(Object.entries(n.def.outputs).map(([p, spec]) => [p, kindOf(spec)])), files: opts.files };
+    // A cache that cannot answer (a corrupt entry, a handle whose file changed) is a miss.
+    const hit = cacheable ? await opts.cache!.get(preKey, cacheCtx).catch(() => undefined) : undefined;
     if (hit) {
       const fresh = await Promise.all(hit.files.map(async ([p, h]) => (await fileHash(opts.files, p).catch(() => '')) === h));
       if (fresh.every(Boolean) && (await sameServices(hit.services ?? [], services))) {
@@ -142,7 +145,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       budget?.record(id, out);
       keys.set(id, key);
       // A cache that cannot store an entry never fails the run.
-      if (cacheable) await opts.cache!.set(preKey, { files: reads, key, ...(used.length && { services: used }), outputs: out }).catch(() => undefined);
+      if (cacheable) await opts.cache!.set(preKey, { files: reads, key, ...(used.length && { services: used }), outputs: out }, cacheCtx).catch(() => undefined);
       opts.onOutputs?.(id, out);
       settle(id, { status: 'done', ms, key });
     } catch (e) {

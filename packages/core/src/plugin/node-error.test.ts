@@ -3,9 +3,9 @@ import { AssertionFailed, NodeError, isNodeError } from './context.js';
 
 /** A NodeError as another copy of core defines it: its own class, the same global brand. */
 class OtherCopyNodeError extends Error {
-  readonly [Symbol.for('stylegraph.node-error')] = true;
   constructor(readonly code: string, message: string) {
     super(message);
+    (this as unknown as Record<symbol, unknown>)[Symbol.for('stylegraph.node-error')] = true;
   }
 }
 
