@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-// Layering (../DESIGN.md): core ← ops-gpu ← plugins ← apps. Lower layers may not reach up,
+// Layering (docs/architecture.md §Layers): core ← ops-gpu ← plugins ← apps. Lower layers may not reach up,
 // and core may not use Node-only APIs, onnxruntime or React (it runs in browsers).
 const noReachingUp = (forbidden, message) => ({
   'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],

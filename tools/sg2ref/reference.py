@@ -1,6 +1,6 @@
 """
 Independent float64 reference of StyleGAN2-ADA (config F, skip generator, resnet
-discriminator), written from the equations in STYLEGAN2-FACTS.md. It works directly on a state
+discriminator), written from the equations in docs/stylegan2.md. It works directly on a state
 dict with NVIDIA's tensor names. Resampling uses the generic definition — zero-insert, pad,
 FIR, decimate — and modulation uses per-sample (fused) weights, so it shares no formulation
 with the ONNX builders it checks (which use transposed convolutions and non-fused modulation).

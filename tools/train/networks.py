@@ -1,7 +1,7 @@
 """
 Trainable StyleGAN2 (config-F style, skip generator, resnet discriminator) in plain PyTorch,
 with parameter and buffer names exactly as NVIDIA's state dicts, so `state_dict()` exports
-straight into stylegraph's model format. Written from the equations in STYLEGAN2-FACTS.md;
+straight into stylegraph's model format. Written from the equations in docs/stylegan2.md;
 float32, non-fused modulated convolution, transposed-conv + FIR upsampling.
 """
 import math
