@@ -50,6 +50,7 @@ export { Unifier, type Term } from './types/unify.js';
 export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type ResolvedPlugin, type Purity, type NodeRunArgs, type ShapeInputs, type InferredSizes } from './plugin/define.js';
 export { Registry, type RegisteredNode, type NodeTypeInfo, type PortKindInfo, type PortInfo } from './plugin/registry.js';
 export { outputPath, seedListParam } from './plugin/params.js';
+export type { ParamWidget } from './plugin/param-meta.js';
 export { isPackageName } from './plugin/package-name.js';
 export { MAX_JSON_DEPTH, tooDeepAt } from './util/json-limits.js';
 export { NodeError, AssertionFailed, isNodeError, type NodeErrorLike, type RunContext, type FileAccess, type Logger } from './plugin/context.js';
@@ -70,6 +71,7 @@ export {
 } from './exec/memory-plan.js';
 export { DTYPE_BYTES, plannedElement } from './types/port-dtypes.js';
 export { MemoryCache, type OutputCache, type CacheEntry, type CacheContext } from './exec/cache.js';
+export { valueStream, type ValueSink, type ValueStream } from './exec/value-stream.js';
 export type { RunEvent, RunSummary, NodeResult, NodeStatus, NodeFailure, RunStatus } from './exec/events.js';
 
 export * from './rng/index.js';

@@ -11,6 +11,11 @@ export interface NodeFailure {
 export type RunEvent =
   | { readonly type: 'node-start'; readonly node: string }
   | { readonly type: 'node-progress'; readonly node: string; readonly fraction: number; readonly message?: string }
+  /**
+   * An intermediate value a node shows while it runs (`ctx.show`): a preview image, a point of
+   * a curve, a report. Live, like outputs: hosts turn it into what they display or stream.
+   */
+  | { readonly type: 'node-value'; readonly node: string; readonly name: string; readonly value: unknown; readonly step?: number }
   | { readonly type: 'node-done'; readonly node: string; readonly ms: number; readonly cached: boolean }
   | { readonly type: 'node-failed'; readonly node: string; readonly error: NodeFailure }
   | { readonly type: 'node-skipped'; readonly node: string; readonly reason: string }

@@ -28,7 +28,8 @@ export interface PortKindInfo {
   readonly plugin?: string;
 }
 
-export type PortInfo = Omit<PortSpec, 'type'> & { readonly type: string; readonly display: string };
+/** A port as data: its kind by name, the kind's short title and colour, and the type as messages show it. */
+export type PortInfo = Omit<PortSpec, 'type'> & { readonly type: string; readonly kindTitle: string; readonly color: string; readonly display: string };
 
 /** A node type described as plain data: what `stylegraph nodes --json` prints and editors read. */
 export interface NodeTypeInfo {
@@ -132,7 +133,7 @@ export class Registry {
 }
 
 const describePorts = (ports: Record<string, PortSpec>): Record<string, PortInfo> =>
-  Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, { ...p, type: kindOf(p).name, display: formatPortType(p) }]));
+  Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, { ...p, type: kindOf(p).name, kindTitle: kindOf(p).title, color: kindOf(p).color, display: formatPortType(p) }]));
 
 function describeNode({ def, plugin }: RegisteredNode): NodeTypeInfo {
   return {
