@@ -41,7 +41,7 @@ export {
   type ValueOfKind,
   type Report,
 } from './types/port-types.js';
-export { definePortKind, isPortKindRecord, type PortKind, type PortKindOptions, type Codec, type EncodedValue, type DecodeContext, type Json } from './types/port-kind.js';
+export { definePortKind, type PortKind, type PortKindOptions, type Codec, type EncodedValue, type DecodeContext, type Json } from './types/port-kind.js';
 export { CORE_KINDS, isCoreKindName, type CoreKindName } from './types/core-kinds.js';
 export { tensorCodec, jsonCodec, frameValue, unframeValue, CodecError } from './values/codecs.js';
 export { checkValue } from './types/check-value.js';

@@ -24,8 +24,6 @@ export interface ExecuteOptions {
   readonly files: FileAccess;
   /** Node ids whose outputs are wanted; default: every node no other node consumes. */
   readonly targets?: readonly string[];
-  /** @deprecated pass the compute object in `services`. */
-  readonly backend?: unknown;
   /**
    * The host's services (e.g. `{ compute }`), lent to every node as `ctx.services`. Outputs of
    * nodes that used a service are keyed by its `cacheIdentity()` (see services.ts).
@@ -126,7 +124,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
     }
     emit({ type: 'node-start', node: id });
     const recording = recordingServices(services, n.def.type);
-    const { ctx, reads } = makeNodeContext({ nodeId: id, document: graph.document, ...(n.params && { params: n.params }), backend: opts.backend, services: recording.view, files: opts.files, signal: controller.signal, emit });
+    const { ctx, reads } = makeNodeContext({ nodeId: id, document: graph.document, ...(n.params && { params: n.params }), services: recording.view, files: opts.files, signal: controller.signal, emit });
     const start = performance.now();
     try {
       ctx.throwIfAborted();

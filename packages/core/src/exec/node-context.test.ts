@@ -22,7 +22,6 @@ function files(contents: Record<string, string>, withHash = false) {
 
 const parts = (f: FileAccess, events: RunEvent[] = [], extra = {}) => ({
   nodeId: 'n1',
-  backend: 'cpu',
   files: f,
   signal: new AbortController().signal,
   emit: (e: RunEvent) => events.push(e),
@@ -85,14 +84,15 @@ describe('makeNodeContext', () => {
     expect(Object.keys(events[3]!)).toEqual(['type', 'node', 'fraction']);
   });
 
-  it('gives the node its id, params, document, backend, signal and NumPy random streams', () => {
+  it('gives the node its id, params, document, services, signal and NumPy random streams', () => {
     const controller = new AbortController();
     const document = { format: 'stylegraph.graph', formatVersion: 1, nodes: {}, edges: [] } as const;
-    const { ctx } = makeNodeContext({ ...parts(files({}).access), signal: controller.signal, params: { a: 1 }, document: document as never });
+    const services = { compute: { name: 'test' } } as never;
+    const { ctx } = makeNodeContext({ ...parts(files({}).access), signal: controller.signal, params: { a: 1 }, document: document as never, services });
     expect(ctx.nodeId).toBe('n1');
     expect(ctx.params).toEqual({ a: 1 });
     expect(ctx.document).toBe(document);
-    expect(ctx.backend).toBe('cpu');
+    expect(ctx.services).toBe(services);
     expect(ctx.signal).toBe(controller.signal);
     expect(ctx.random(5)).toBeInstanceOf(RandomState);
     expect(Array.from(ctx.random(5).randn(3))).toEqual(Array.from(new RandomState(5).randn(3)));

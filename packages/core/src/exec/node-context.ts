@@ -10,7 +10,6 @@ export interface NodeContextParts {
   readonly nodeId: string;
   readonly document?: GraphDocument;
   readonly params?: Readonly<Record<string, unknown>>;
-  readonly backend: unknown;
   /** The host's services as this node sees them (a recording view, see services.ts). */
   readonly services?: RunServices;
   readonly files: FileAccess;
@@ -29,7 +28,7 @@ export function fileHash(files: FileAccess, path: string, bytes?: Uint8Array): P
   return bytes ? sha256Hex(bytes) : files.read(path).then(sha256Hex);
 }
 
-export function makeNodeContext({ nodeId, document, params, backend, services, files, signal, emit }: NodeContextParts): RecordingContext {
+export function makeNodeContext({ nodeId, document, params, services, files, signal, emit }: NodeContextParts): RecordingContext {
   const reads: [string, string][] = [];
   const recorded: FileAccess = {
     read: async (path) => {
@@ -51,13 +50,13 @@ export function makeNodeContext({ nodeId, document, params, backend, services, f
     ...(document && { document }),
     ...(params && { params }),
     services: services ?? ({} as RunServices),
-    backend,
     signal,
     files: recorded,
     log,
     random: (seed) => new RandomState(seed),
     progress: (fraction, message) =>
       emit({ type: 'node-progress', node: nodeId, fraction: Math.min(1, Math.max(0, fraction)), ...(message !== undefined && { message }) }),
+    show: (name, value, step) => emit({ type: 'node-value', node: nodeId, name, value, ...(step !== undefined && { step }) }),
     throwIfAborted: () => signal.throwIfAborted(),
   };
   return { ctx, reads };

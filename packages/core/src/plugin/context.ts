@@ -1,6 +1,6 @@
 /**
- * What a running node may use: the compute backend the host chose, seeded NumPy-exact random
- * streams, cancellation, progress, a logger and host-provided file access. Nodes never touch
+ * What a running node may use: the services the host lends (its compute), seeded NumPy-exact
+ * random streams, cancellation, progress, a logger and host-provided file access. Nodes never touch
  * the file system or network directly, so the same node runs in Node and in a browser.
  */
 import type { RandomState } from '../rng/random-state.js';
@@ -38,8 +38,6 @@ export interface RunContext {
    * (see services.ts). Reading one the host does not provide throws SERVICE_MISSING.
    */
   readonly services: RunServices;
-  /** @deprecated use `services.compute`. Host-chosen compute backend; undefined when none. */
-  readonly backend: unknown;
   readonly signal: AbortSignal;
   readonly files: FileAccess;
   readonly log: Logger;
@@ -47,6 +45,12 @@ export interface RunContext {
   random(seed: number): RandomState;
   /** Reports progress of this node, fraction in 0…1. */
   progress(fraction: number, message?: string): void;
+  /**
+   * Shows an intermediate value while the node runs — an image as it improves, a loss value,
+   * a report — under a name (`"preview"`, `"loss"`), optionally at a step. Hosts stream it:
+   * the CLI prints scalars on a terminal, the server and editor show images and values.
+   */
+  show(name: string, value: unknown, step?: number): void;
   /** Throws if the run was cancelled. */
   throwIfAborted(): void;
 }

@@ -106,7 +106,7 @@ export function defineNode<const I extends Ports, const O extends Ports, P exten
       try {
         kindOf(spec);
       } catch (e) {
-        throw new Error(`defineNode: ${def.type} ${side} "${port}": ${(e as Error).message}`);
+        throw new Error(`defineNode: ${def.type} ${side} "${port}": ${(e as Error).message}`, { cause: e });
       }
     }
   }

@@ -1,6 +1,7 @@
 /** Param schemas plugins share. */
 import { z } from 'zod';
 import { parseSeedList } from '../rng/seed-list.js';
+import './param-meta.js';
 
 /**
  * A file name inside the run's output folder: relative, no "..", ending in `.ext`. Hosts refuse
@@ -27,4 +28,5 @@ export const seedListParam = (defaultSeeds: string, description = 'Seeds, e.g. "
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
       }
     })
-    .describe(description);
+    .describe(description)
+    .meta({ widget: 'seeds' });

@@ -103,6 +103,3 @@ export function definePortKind<T>(opts: PortKindOptions<T>): PortKind<T> {
   };
   return Object.freeze(kind);
 }
-
-export const isPortKindRecord = (v: unknown): v is PortKind =>
-  typeof v === 'object' && v !== null && typeof (v as PortKind).name === 'string' && typeof (v as PortKind).codec === 'object' && typeof (v as PortKind).check === 'function';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CodecError, frameValue, jsonCodec, tensorCodec, unframeValue } from './codecs.js';
+import { CodecError, MAX_HEADER_BYTES, frameValue, jsonCodec, tensorCodec, unframeValue } from './codecs.js';
 import { tensor, type DType, type Tensor } from './tensor.js';
 import { CORE_KINDS } from '../types/core-kinds.js';
 import type { PortKind } from '../types/port-kind.js';
@@ -90,5 +90,78 @@ describe('framing', () => {
     expect(() => unframeValue(bad)).toThrow(/not UTF-8 JSON/);
     const nokind = new Uint8Array([0x53, 0x47, 0x56, 0x31, 2, 0, 0, 0, 0x7b, 0x7d]);
     expect(() => unframeValue(nokind)).toThrow(/names no kind/);
+  });
+});
+
+describe('codec edges', () => {
+  it('an encoded tensor is a copy: changing the tensor later does not change it', () => {
+    const t = tensor('int32', [2], new Int32Array([1, 2]));
+    const e = tensorCodec.encode(t) as { bytes: Uint8Array };
+    t.data[0] = 99;
+    expect(Array.from(new Int32Array(e.bytes.slice().buffer))).toEqual([1, 2]);
+    expect(() => tensorCodec.encode({ dims: [1] } as never)).toThrow('tensor codec: not a tensor');
+  });
+
+  it('decoded tensors own their data (the framed bytes can be reused)', async () => {
+    const framed = frameValue('Tensor', tensorCodec.encode(tensor('uint8', [3], new Uint8Array([1, 2, 3]))) as never);
+    const t = await tensorCodec.decode(unframeValue(framed).encoded, {});
+    framed.fill(0);
+    expect(Array.from(t.data as Uint8Array)).toEqual([1, 2, 3]);
+  });
+
+  it('wraps objects that look like its escapes, at any depth', () => {
+    const c = jsonCodec<unknown>();
+    const e = c.encode({ $object: 1 }) as { header: unknown };
+    expect(e.header).toEqual({ $object: { $object: 1 } });
+    expect(c.decode(e as never, {})).toEqual({ $object: 1 });
+    expect((c.encode([{ x: -Infinity }]) as { header: unknown }).header).toEqual([{ x: { $number: '-Infinity' } }]);
+    expect((c.encode(NaN) as { header: unknown }).header).toEqual({ $number: 'NaN' });
+    expect((c.encode(null) as { header: unknown }).header).toBeNull();
+    expect((c.encode('s') as { bytes: Uint8Array }).bytes.byteLength).toBe(0);
+  });
+
+  it('frames exactly: 8 header bytes, a u32 length, the JSON, the payload', () => {
+    const f = frameValue('wm/Key', { header: { a: 1 }, bytes: new Uint8Array([7, 8]) });
+    const json = JSON.stringify({ kind: 'wm/Key', header: { a: 1 } });
+    expect(Array.from(f.subarray(0, 4))).toEqual([0x53, 0x47, 0x56, 0x31]);
+    expect(new DataView(f.buffer).getUint32(4, true)).toBe(json.length);
+    expect(new TextDecoder().decode(f.subarray(8, 8 + json.length))).toBe(json);
+    expect(Array.from(f.subarray(8 + json.length))).toEqual([7, 8]);
+    expect(f.byteLength).toBe(8 + json.length + 2);
+    const u = unframeValue(f);
+    expect(u).toEqual({ kind: 'wm/Key', encoded: { header: { a: 1 }, bytes: new Uint8Array([7, 8]) } });
+  });
+
+  it('refuses near-misses of the frame', () => {
+    const f = frameValue('number', { header: 1, bytes: new Uint8Array(0) });
+    // Each magic byte matters.
+    for (let i = 0; i < 4; i++) {
+      const g = f.slice();
+      g[i]! ^= 0x20;
+      expect(() => unframeValue(g), `byte ${i}`).toThrow(/bad magic/);
+    }
+    expect(() => unframeValue(f.subarray(0, 7))).toThrow(/bad magic/);
+    // A header that ends exactly at the end is fine; one byte short is not.
+    expect(unframeValue(f).kind).toBe('number');
+    expect(() => unframeValue(f.subarray(0, f.length - 1))).toThrow(/does not fit/);
+    // A header of JSON null names no kind.
+    const nul = new Uint8Array([0x53, 0x47, 0x56, 0x31, 4, 0, 0, 0, ...new TextEncoder().encode('null')]);
+    expect(() => unframeValue(nul)).toThrow(/names no kind/);
+    const noHeader = new Uint8Array([0x53, 0x47, 0x56, 0x31, 12, 0, 0, 0, ...new TextEncoder().encode('{"kind":"x"}')]);
+    expect(unframeValue(noHeader).encoded.header).toBeNull();
+  });
+
+  it('accepts headers up to MAX_HEADER_BYTES and no more', () => {
+    const pad = (n: number) => {
+      const json = `{"kind":"k","header":"${'x'.repeat(n - 24)}"}`;
+      expect(json.length).toBe(n);
+      const b = new Uint8Array(8 + n);
+      b.set([0x53, 0x47, 0x56, 0x31]);
+      new DataView(b.buffer).setUint32(4, n, true);
+      b.set(new TextEncoder().encode(json), 8);
+      return b;
+    };
+    expect(unframeValue(pad(MAX_HEADER_BYTES)).kind).toBe('k');
+    expect(() => unframeValue(pad(MAX_HEADER_BYTES + 1))).toThrow(/does not fit/);
   });
 });
