@@ -34,7 +34,7 @@ export default tseslint.config(
   },
   {
     // The editor runs in browsers: core, plugins (browser-safe, for in-browser runs), ops-gpu's web
-    // backends and the server's API types only.
+    // backends and layer layouts, and the server's API types only.
     files: ['apps/editor/**/*.ts', 'apps/editor/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
@@ -48,8 +48,8 @@ export default tseslint.config(
             { group: ['@stylegraph/runner'], allowTypeImports: true, message: 'The editor may import only types (the API) from the runner.' },
           ],
           paths: [
-            { name: '@stylegraph/ops-gpu', message: 'The editor may use @stylegraph/ops-gpu/web only.' },
-            { name: '@stylegraph/ops-gpu/node', message: 'The editor may use @stylegraph/ops-gpu/web only.' },
+            { name: '@stylegraph/ops-gpu', message: 'The editor may use @stylegraph/ops-gpu/web and /layers only.' },
+            { name: '@stylegraph/ops-gpu/node', message: 'The editor may use @stylegraph/ops-gpu/web and /layers only.' },
           ],
         },
       ],

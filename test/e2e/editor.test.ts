@@ -77,6 +77,11 @@ describe('editor (Chromium + stylegraph serve)', () => {
     const text = await readFile(join(repoRoot, GRAPH.savedAs), 'utf8');
     expect(text).toBe(serializeGraph(JSON.parse(text) as GraphDocument));
     expect(JSON.parse(text)).toEqual(JSON.parse(await readFile(join(repoRoot, GRAPH.path), 'utf8')));
+    // Before any run, the server has described the generator: the layer picker shows its 10 ws.
+    await page.getByTestId('node-mixCoarse').locator('.sg-node-head').click();
+    await page.getByTestId('inspector').locator('.layer-cells .cell').nth(9).waitFor();
+    expect(await page.getByTestId('inspector').locator('.layer-cells .cell').count()).toBe(10);
+    await page.getByTestId('canvas').locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await runAndWait(page);
     expect(await previewSrc(page)).toMatch(/^data:image\/png;base64,/);
   });
@@ -180,6 +185,10 @@ describe('editor (Chromium + stylegraph serve)', () => {
     const node = page.getByTestId('node-loadImage');
     await node.waitFor();
     const path = page.getByTestId('param-loadImage-path');
+    // A param the node reads a file from offers the workspace's files its pattern accepts.
+    const offered = await page.getByTestId('param-loadImage-path-files').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered.every((p) => /\.(png|jpe?g)$/.test(p))).toBe(true);
     await path.fill('no-such-picture.png');
     await path.press('Enter');
     await runAndWait(page, 'failed');
@@ -197,7 +206,7 @@ describe('editor (Chromium + stylegraph serve)', () => {
     await page.getByTestId('node-mixCoarse').locator('.sg-node-head').click();
     const layers = page.getByTestId('param-mixCoarse-layers');
     expect(await layers.inputValue()).toBe('coarse');
-    // The model has 10 ws; coarse is 0–3, so adding cell 4 gives 0-4.
+    // The model has 10 ws; its layout's coarse group is 0–3, so adding cell 4 gives 0-4.
     const cells = page.getByTestId('inspector').locator('.layer-cells .cell');
     expect(await cells.count()).toBe(10);
     await cells.nth(4).click();

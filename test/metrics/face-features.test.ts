@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy, tensor, type Tensor } from '@stylegraph/core';
-import { nodeBackends } from '@stylegraph/ops-gpu/node';
+import { nodeBackend } from '@stylegraph/ops-gpu/node';
 import { describe, expect, it } from 'vitest';
 
 const dir = join(import.meta.dirname, '..', '..', 'models', 'metrics');
@@ -49,7 +49,7 @@ describe('face-features.onnx', () => {
     const image = new Float32Array(u8.data.length);
     for (let i = 0; i < image.length; i++) image[i] = (u8.data[i] as number) / 127.5 - 1;
 
-    const session = await nodeBackends.cpu.createSession(new Uint8Array(readFileSync(model)), { threads: 1 });
+    const session = await nodeBackend('cpu').createSession(new Uint8Array(readFileSync(model)), { threads: 1 });
     try {
       expect(session.inputNames).toEqual(['image']);
       expect(session.outputNames).toEqual(['features', 'attributes']);

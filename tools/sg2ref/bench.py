@@ -1,7 +1,9 @@
 """
-PyTorch peer for `npm run bench` in packages/ops-gpu: images/s of StyleGAN2 synthesis (W+ in,
-const noise) with random float32 weights, using PyTorch's fastest plain formulation (batched
-non-fused modulated convolution, transposed-conv upsampling, depthwise FIR). Prints one JSON line.
+PyTorch peer for `npm run bench` in packages/ops-gpu: images/s and peak resident memory of
+StyleGAN2 synthesis (W+ in, const noise) with random float32 weights, using PyTorch's fastest
+plain formulation (batched non-fused modulated convolution, transposed-conv upsampling,
+depthwise FIR). Prints one JSON line; peak_rss_bytes is this process's peak RSS (getrusage),
+and on CUDA peak_cuda_bytes the most device memory PyTorch allocated.
 
   /usr/bin/python3 tools/sg2ref/bench.py --resolution 64 --batch 1 --seconds 5
 """
@@ -9,6 +11,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import time
 
 import torch
@@ -98,8 +101,12 @@ def main():
             if time.perf_counter() - t0 >= a.seconds and n >= 2:
                 break
         dt = time.perf_counter() - t0
-    print(json.dumps({"resolution": a.resolution, "batch": a.batch, "images_per_s": n * a.batch / dt, "seconds_per_run": dt / n,
-                      "device": device, "threads": a.threads, "torch": torch.__version__}))
+    out = {"resolution": a.resolution, "batch": a.batch, "images_per_s": n * a.batch / dt, "seconds_per_run": dt / n,
+           "device": device, "threads": a.threads, "torch": torch.__version__,
+           "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}  # ru_maxrss is in KiB on Linux
+    if device == "cuda":
+        out["peak_cuda_bytes"] = torch.cuda.max_memory_allocated()
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -9,12 +9,12 @@ import { QuickAdd } from './components/QuickAdd';
 import { ExamplesDialog, OpenDialog, type Example } from './components/Dialogs';
 import { OutputView } from './components/OutputView';
 import { Toolbar, type Backend } from './components/Toolbar';
-import { relativePath } from './graph/layout';
 import { emptyGraph, setParam, setTitle } from './graph/model';
 import { useGraph } from './graph/useGraph';
 import { useCanvas } from './graph/useCanvas';
-import { useLayerCounts } from './graph/layer-counts';
+import { useLayerLayouts } from './graph/useLayerLayouts';
 import { useFileActions } from './files/useFileActions';
+import { useWorkspaceFiles } from './files/useWorkspaceFiles';
 import { useRun } from './run/useRun';
 import { useBrowserRun } from './browser/useBrowserRun';
 import { browserUnsupported } from './browser/registry';
@@ -33,7 +33,6 @@ export function App() {
   const { toast, say } = useToast();
   const [types, setTypes] = useState<NodeTypeInfo[]>([]);
   const typeMap = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
-  const [models, setModels] = useState<string[]>([]);
   const [dialog, setDialog] = useState<Dialog | undefined>();
   const [quick, setQuick] = useState<{ at: { x: number; y: number }; text: string } | undefined>();
   const [backend, setBackend] = useState<Backend>('auto');
@@ -45,13 +44,12 @@ export function App() {
   const mouse = useRef({ x: 200, y: 200 });
   const canvas = useCanvas({ g, typeMap, run, path: runPath, say });
   const files = useFileActions({ g, base, setBase, say, onLoaded: canvas.reset });
-  const layerCounts = useLayerCounts(g.doc, base);
-  const modelSuggestions = useMemo(() => models.map((m) => relativePath(base, m)), [models, base]);
+  const layouts = useLayerLayouts(g.doc, typeMap, runPath, run.values);
+  const inputPaths = useWorkspaceFiles(base, run.written);
   const selected = canvas.selectedNodes.size === 1 ? [...canvas.selectedNodes][0] : undefined;
 
   useEffect(() => {
     api.graph.nodeTypes.query().then((r) => setTypes(r.nodes), (e: unknown) => say(`cannot reach the server: ${errorMessage(e)}`, 'error'));
-    api.files.models.query().then(setModels, () => undefined);
   }, [say]);
 
   // Leaving the page with unsaved changes asks first.
@@ -179,8 +177,8 @@ export function App() {
           {...(selected && { selected })}
           types={typeMap}
           diagnostics={g.diagnostics}
-          models={modelSuggestions}
-          {...(layerCounts && { layerCounts })}
+          files={inputPaths}
+          layouts={layouts}
           onParam={(node, name, value, key) => g.edit((d) => setParam(d, node, name, value), key)}
           onTitle={(node, title) => g.edit((d) => setTitle(d, node, title), `${node}.title`)}
           onGraphTitle={(title) => g.edit((d) => ({ ...d, title }), 'graph.title')}

@@ -18,6 +18,13 @@ export const VERSION = '0.1.0';
 export { BACKENDS };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const byteSize = (v: string) => {
+  try {
+    return parseByteSize(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
 
 export interface CliIo {
   readonly out: (s: string) => void;
@@ -60,14 +67,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .option('--json', 'print a machine-readable run report on stdout')
     .option('--junit <file>', 'write a JUnit XML report')
-    .option('--max-memory <size>', 'refuse a run whose planned tensors exceed this (bytes, or 512M, 4G, 1.5GiB …; none = no limit; default: 40% of the available memory)', (v: string) => {
-      try {
-        return parseByteSize(v);
-      } catch (e) {
-        throw new InvalidArgumentError((e as Error).message);
-      }
-    })
-    .action(async (graph: string, o: { out?: string; root?: string; set: string[]; plugin: string[]; backend: string; json?: boolean; junit?: string; maxMemory?: number }) => {
+    .option('--max-memory <size>', 'refuse a run whose planned tensors exceed this (bytes, or 512M, 4G, 1.5GiB …; none = no limit; default: 40% of the available memory)', byteSize)
+    .option('--cache <dir>', 'keep node outputs in this folder and reuse them in later runs (only nodes whose inputs changed run)')
+    .option('--cache-max <size>', 'bound the --cache folder, removing least recently used outputs (512M, 2G …; none = no limit; default: 2G)', byteSize)
+    .action(async (graph: string, o: { out?: string; root?: string; set: string[]; plugin: string[]; backend: string; json?: boolean; junit?: string; maxMemory?: number; cache?: string; cacheMax?: number }) => {
+      if (o.cacheMax !== undefined && o.cache === undefined) throw new UsageError('--cache-max needs --cache <dir>');
       code = await runCommand(graph, { ...o, progress: io.isTTY && !o.json }, io);
     });
 

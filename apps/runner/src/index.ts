@@ -1,6 +1,7 @@
 /** @stylegraph/runner — the `stylegraph` CLI as a library (used by tests and the server). */
 export { main, VERSION, BACKENDS, type CliIo } from './cli.js';
 export { NodeFiles, type NodeFileOptions } from './host/node-files.js';
+export { DiskCache, DEFAULT_CACHE_MAX_BYTES, type DiskCacheOptions } from './host/disk-cache.js';
 export { loadRegistry, importPlugin, BUILTIN_PLUGINS } from './host/plugins.js';
 export { junitXml } from './report/junit.js';
 export { startServer, type ServeOptions, type RunningServer } from './server/http-server.js';

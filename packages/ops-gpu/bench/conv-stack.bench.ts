@@ -8,7 +8,7 @@
  */
 import { tensor, type Tensor } from '@stylegraph/core';
 import { bench, describe } from 'vitest';
-import { nodeBackends } from '../src/backend/node.js';
+import { nodeBackend } from '../src/backend/node.js';
 import type { Session } from '../src/backend/types.js';
 import { buildGradient } from '../src/grad/build.js';
 import { GraphBuilder } from '../src/onnx/builder.js';
@@ -39,11 +39,13 @@ const forward = g.toModel();
 const gradient = buildGradient(g, loss, ['x']).toModel();
 const feeds: Record<string, Tensor> = { x: tensor('float32', [B, C, R, R], rng.floats(B * C * R * R)) };
 
-const cpuForward = await nodeBackends.cpu.createSession(forward);
-const cpuGradient = await nodeBackends.cpu.createSession(gradient);
+const cpu = nodeBackend('cpu');
+const webgpu = nodeBackend('webgpu');
+const cpuForward = await cpu.createSession(forward);
+const cpuGradient = await cpu.createSession(gradient);
 let gpuForward: Session | undefined;
-if (process.env['STYLEGRAPH_BENCH_WEBGPU'] === '1' && (await nodeBackends.webgpu.available()) === true) {
-  gpuForward = await nodeBackends.webgpu.createSession(forward);
+if (process.env['STYLEGRAPH_BENCH_WEBGPU'] === '1' && (await webgpu.available()) === true) {
+  gpuForward = await webgpu.createSession(forward);
 }
 
 describe(`conv stack ${LAYERS}× [${B}, ${C}, ${R}, ${R}]`, () => {

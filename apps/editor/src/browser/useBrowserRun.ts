@@ -1,12 +1,13 @@
 /**
  * Running the graph in this browser with onnxruntime-web: WebGPU when the browser has it,
  * else WebAssembly. Validation and execution are core's, node code is the plugins' own; files
- * are read from and written to the workspace through the server. Unchanged nodes come from
- * this page's cache, as on the server.
+ * are read from and written to the workspace through the server. The page has one web compute
+ * (its sessions and built models shared by every run, on either backend), and unchanged nodes
+ * come from this page's cache, as on the server.
  */
 import { useCallback, useRef, useState } from 'react';
-import { MemoryCache, checkGraph, execute, type GraphDocument, summarizeValue } from '@stylegraph/core';
-import { webBackends, registerWebBackends } from '@stylegraph/ops-gpu/web';
+import { MemoryCache, checkGraph, execute, valueStream, type GraphDocument } from '@stylegraph/core';
+import { createWebCompute, type Compute } from '@stylegraph/ops-gpu/web';
 import { errorMessage, type ServerRunEvent } from '../api';
 import { initialRun, reduceRun, type RunState } from '../run/useRun';
 import { browserRegistry } from './registry';
@@ -15,18 +16,20 @@ import { previewsOf } from './previews';
 
 export type BrowserBackend = 'webgpu' | 'wasm';
 
-let registered = false;
+let pageCompute: Compute | undefined;
 const cache = new MemoryCache(256);
+
+/** The page's one compute, made on the first browser run. */
+function compute(): Compute {
+  // Asking for WebGPU explicitly accepts a software adapter; with none at all, WASM runs.
+  pageCompute ??= createWebCompute({ allowSoftwareAdapter: true });
+  return pageCompute;
+}
 
 /** The backend to use: the one asked for, or wasm (with the reason) when WebGPU is unavailable. */
 async function pickBackend(want: BrowserBackend): Promise<{ name: BrowserBackend; note?: string }> {
-  if (!registered) {
-    // Asking for WebGPU explicitly accepts a software adapter; with none at all, WASM runs.
-    registerWebBackends({ allowSoftwareAdapter: true });
-    registered = true;
-  }
   if (want === 'webgpu') {
-    const ok = await webBackends.webgpu.available();
+    const ok = await compute().getBackend('webgpu').available();
     if (ok !== true) return { name: 'wasm', note: `WebGPU unavailable (${ok}); ran on WebAssembly` };
   }
   return { name: want };
@@ -53,20 +56,17 @@ export function useBrowserRun() {
       const backend = await pickBackend(want);
       setState((s) => ({ ...s, phase: 'running', ...(backend.note && { log: [backend.note] }) }));
       const files = new RemoteFiles(base, path);
-      const previews: Promise<void>[] = [];
+      const stream = valueStream({ event: push, values: (node, values) => push({ type: 'values', node, values }), previews: (node, previews) => push({ type: 'preview', node, previews }) }, previewsOf);
       const summary = await execute(check.graph, {
         files,
-        backend: webBackends[backend.name],
+        services: { compute: compute().withBackend(backend.name) },
         cache,
         signal: abort.signal,
         concurrency: 1,
-        onEvent: push,
-        onOutputs: (node, outputs) => {
-          push({ type: 'values', node, values: summarizeValue(outputs) as Record<string, unknown> });
-          previews.push(previewsOf(outputs).then((p) => void (p.length && push({ type: 'preview', node, previews: p })), () => undefined));
-        },
+        onEvent: stream.onEvent,
+        onOutputs: stream.onOutputs,
       });
-      await Promise.all(previews);
+      await stream.settled();
       push({ type: 'finished', status: summary.status, ms: Math.round(summary.ms), counts: summary.counts, nodes: summary.nodes, written: files.written });
       if (backend.note) setState((s) => (s.runId === runId ? { ...s, message: `${s.message ?? ''} · ${backend.note}` } : s));
       else setState((s) => (s.runId === runId ? { ...s, message: `${s.message ?? ''} · in the browser on ${backend.name}` } : s));

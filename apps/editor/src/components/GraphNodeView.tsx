@@ -3,6 +3,8 @@ import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { GraphNode } from '@stylegraph/core';
 import type { Diagnostic, NodeTypeInfo, Preview } from '../api';
+
+type PortInfo = NodeTypeInfo['inputs'][string];
 import { portColor } from '../graph/ports';
 import type { NodeRunState } from '../run/useRun';
 
@@ -18,18 +20,18 @@ export interface GraphNodeData extends Record<string, unknown> {
 
 export type GraphFlowNode = Node<GraphNodeData, 'graph'>;
 
-function Port({ name, kind, display, side, optional }: { name: string; kind: string; display: string; side: 'in' | 'out'; optional?: boolean }) {
+function Port({ name, port, side }: { name: string; port: PortInfo; side: 'in' | 'out' }) {
   return (
-    <div className={`port port-${side}`} title={`${name}: ${display}${optional ? ' (optional)' : ''}`}>
+    <div className={`port port-${side}`} title={`${name}: ${port.display}${port.optional ? ' (optional)' : ''}`}>
       <Handle
         type={side === 'in' ? 'target' : 'source'}
         position={side === 'in' ? Position.Left : Position.Right}
         id={name}
         className="handle"
-        style={{ background: portColor(kind) }}
+        style={{ background: portColor(port) }}
       />
       <span className="port-name">{name}</span>
-      <span className="port-type">{kind}</span>
+      <span className="port-type">{port.kindTitle}</span>
     </div>
   );
 }
@@ -75,12 +77,12 @@ function GraphNodeViewImpl({ data, selected }: NodeProps<GraphFlowNode>) {
       <div className="ports">
         <div className="inputs">
           {Object.entries(info?.inputs ?? {}).map(([name, p]) => (
-            <Port key={name} name={name} kind={p.type} display={p.display} side="in" optional={p.optional ?? false} />
+            <Port key={name} name={name} port={p} side="in" />
           ))}
         </div>
         <div className="outputs">
           {Object.entries(info?.outputs ?? {}).map(([name, p]) => (
-            <Port key={name} name={name} kind={p.type} display={p.display} side="out" />
+            <Port key={name} name={name} port={p} side="out" />
           ))}
         </div>
       </div>

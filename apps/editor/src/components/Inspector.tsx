@@ -1,24 +1,26 @@
 /** The side panel: the selected node's params as a form, or the graph's title and description. */
 import type { GraphDocument } from '@stylegraph/core';
+import type { LayerLayout } from '@stylegraph/ops-gpu/layers';
 import type { Diagnostic, NodeTypeInfo } from '../api';
 import { ParamField } from './ParamField';
 import type { JsonSchema } from './schema';
-import type { LayerCounts } from '../graph/layer-counts';
+import { layoutFor } from '../graph/layer-layouts';
 
 interface Props {
   readonly doc: GraphDocument;
   readonly selected?: string;
   readonly types: ReadonlyMap<string, NodeTypeInfo>;
   readonly diagnostics: readonly Diagnostic[];
-  /** Model folders, relative to the graph's folder. */
-  readonly models: readonly string[];
-  readonly layerCounts?: LayerCounts;
+  /** Workspace files and model folders, relative to the graph's folder, offered for params that name files. */
+  readonly files: readonly string[];
+  /** Layer layouts the graph's nodes give, by node. */
+  readonly layouts: ReadonlyMap<string, LayerLayout>;
   readonly onParam: (node: string, name: string, value: unknown, key?: string) => void;
   readonly onTitle: (node: string, title: string) => void;
   readonly onGraphTitle: (title: string) => void;
 }
 
-export function Inspector({ doc, selected, types, diagnostics, models, layerCounts, onParam, onTitle, onGraphTitle }: Props) {
+export function Inspector({ doc, selected, types, diagnostics, files, layouts, onParam, onTitle, onGraphTitle }: Props) {
   const node = selected ? doc.nodes[selected] : undefined;
   if (!selected || !node) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -47,6 +49,7 @@ export function Inspector({ doc, selected, types, diagnostics, models, layerCoun
   const schema = info?.params as JsonSchema | undefined;
   const required = new Set(schema?.required ?? []);
   const mine = diagnostics.filter((d) => d.node === selected);
+  const layout = layoutFor(doc, selected, layouts);
   return (
     <aside className="inspector" data-testid="inspector">
       <h3>{info?.title ?? node.type}</h3>
@@ -66,8 +69,8 @@ export function Inspector({ doc, selected, types, diagnostics, models, layerCoun
           schema={s}
           value={node.params?.[name]}
           required={required.has(name)}
-          {...(node.type === 'stylegan/LoadGenerator' && name === 'path' && { suggestions: models })}
-          layers={{ kind: node.type === 'stylegan/Noise' ? 'noise' : 'ws', ...(layerCounts && { counts: layerCounts }) }}
+          {...(info?.fileParams.includes(name) && { files })}
+          {...(layout && { layout })}
           onChange={(v, key) => onParam(selected, name, v, key)}
         />
       ))}

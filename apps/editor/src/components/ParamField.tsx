@@ -1,7 +1,9 @@
-/** An input for one node param, chosen from the param's JSON Schema (see schema.ts). */
-import { useEffect, useState } from 'react';
-import { fieldKind, layerSet, layerText, randomSeed, randomizeSeeds, type JsonSchema } from './schema';
-import { presetLayers, type LayerCounts } from '../graph/layer-counts';
+/** An input for one node param, chosen from the param's JSON Schema and its metadata (see schema.ts). */
+import type { LayerLayout } from '@stylegraph/ops-gpu/layers';
+import { fieldKind, randomSeed, randomizeSeeds, type JsonSchema } from './schema';
+import { Draft } from './Draft';
+import { FilePicker } from './FilePicker';
+import { LayerPicker } from './LayerPicker';
 
 interface Props {
   readonly nodeId: string;
@@ -10,74 +12,11 @@ interface Props {
   /** The stored value, or undefined when the default applies. */
   readonly value: unknown;
   readonly required: boolean;
-  readonly suggestions?: readonly string[];
-  /** Layer counts of the graph's generator, and which kind of layers this param picks. */
-  readonly layers?: { readonly counts?: LayerCounts; readonly kind: 'ws' | 'noise' };
+  /** Set when the param names a file the node reads: paths to offer, relative to the graph's folder. */
+  readonly files?: readonly string[];
+  /** The layer layout of the generator the node works with, for layer params. */
+  readonly layout?: LayerLayout;
   readonly onChange: (value: unknown, key?: string) => void;
-}
-
-/** A text box that commits on Enter or when it loses focus. */
-function Draft({ value, onCommit, testId, list, placeholder }: { value: string; onCommit: (text: string) => void; testId: string; list?: string; placeholder?: string }) {
-  const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
-  return (
-    <input
-      data-testid={testId}
-      value={text}
-      list={list}
-      placeholder={placeholder}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={() => text !== value && onCommit(text)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') {
-          onCommit(text);
-          (e.target as HTMLInputElement).blur();
-        }
-        if (e.key === 'Escape') setText(value);
-      }}
-    />
-  );
-}
-
-const LAYER_PRESETS = ['coarse', 'middle', 'fine'];
-/** Cells shown when the generator's layer count is unknown (a 1024 px generator has 18 ws). */
-const LAYER_CELLS = 18;
-
-function LayerPicker({ value, onChange, testId, layers }: { value: string; onChange: (v: string) => void; testId: string; layers?: Props['layers'] }) {
-  const named = LAYER_PRESETS.includes(value);
-  const counts = layers?.counts;
-  const set = named && counts ? new Set(presetLayers(value, layers.kind, counts)) : layerSet(value);
-  const n = counts ? (layers?.kind === 'noise' ? counts.noise : counts.ws) : LAYER_CELLS;
-  return (
-    <div className="layers">
-      <div className="layer-cells">
-        {Array.from({ length: n }, (_, i) => (
-          <button
-            key={i}
-            type="button"
-            className={`cell ${set.has(i) ? (named ? 'on preset' : 'on') : ''}`}
-            title={`${layers?.kind === 'noise' ? 'noise layer' : 'w'} ${i}`}
-            onClick={() => {
-              const next = new Set(set);
-              if (next.has(i)) next.delete(i);
-              else next.add(i);
-              if (next.size) onChange(layerText(next));
-            }}
-          >
-            {i}
-          </button>
-        ))}
-      </div>
-      <div className="layer-presets">
-        {LAYER_PRESETS.map((p) => (
-          <button key={p} type="button" className={value === p ? 'on' : ''} onClick={() => onChange(p)}>
-            {p}
-          </button>
-        ))}
-        <Draft value={value} onCommit={onChange} testId={testId} />
-      </div>
-    </div>
-  );
 }
 
 const parseList = (text: string, integer: boolean): number[] | undefined => {
@@ -85,11 +24,10 @@ const parseList = (text: string, integer: boolean): number[] | undefined => {
   return xs.every((x) => Number.isFinite(x) && (!integer || Number.isInteger(x))) ? xs : undefined;
 };
 
-export function ParamField({ nodeId, name, schema, value, required, suggestions, layers, onChange }: Props) {
-  const f = fieldKind(name, schema);
+export function ParamField({ nodeId, name, schema, value, required, files, layout, onChange }: Props) {
+  const f = fieldKind(schema, { file: files !== undefined });
   const shown = value === undefined ? schema.default : value;
   const testId = `param-${nodeId}-${name}`;
-  const listId = suggestions?.length ? `${testId}-list` : undefined;
   let input: React.ReactNode;
   switch (f.kind) {
     case 'number': {
@@ -142,7 +80,10 @@ export function ParamField({ nodeId, name, schema, value, required, suggestions,
       );
       break;
     case 'layers':
-      input = <LayerPicker value={typeof shown === 'string' ? shown : ''} onChange={(v) => onChange(v)} testId={testId} {...(layers && { layers })} />;
+      input = <LayerPicker value={typeof shown === 'string' ? shown : ''} onChange={(v) => onChange(v)} testId={testId} space={f.space} {...(layout && { layout })} />;
+      break;
+    case 'file':
+      input = <FilePicker value={typeof shown === 'string' ? shown : ''} testId={testId} paths={files ?? []} {...(f.pattern !== undefined && { pattern: f.pattern })} onCommit={(t) => onChange(t === '' && !required ? undefined : t)} />;
       break;
     case 'enum':
       input = (
@@ -160,18 +101,7 @@ export function ParamField({ nodeId, name, schema, value, required, suggestions,
       input = <input type="checkbox" data-testid={testId} checked={shown === true} onChange={(e) => onChange(e.target.checked)} />;
       break;
     case 'string':
-      input = (
-        <>
-          <Draft value={typeof shown === 'string' ? shown : ''} testId={testId} {...(listId && { list: listId })} onCommit={(t) => onChange(t === '' && !required ? undefined : t)} />
-          {listId && (
-            <datalist id={listId}>
-              {suggestions!.map((s) => (
-                <option key={s} value={s} />
-              ))}
-            </datalist>
-          )}
-        </>
-      );
+      input = <Draft value={typeof shown === 'string' ? shown : ''} testId={testId} onCommit={(t) => onChange(t === '' && !required ? undefined : t)} />;
       break;
     case 'numberList':
       input = <Draft value={Array.isArray(shown) ? shown.join(', ') : ''} testId={testId} onCommit={(t) => { const xs = parseList(t, f.integer); if (xs) onChange(xs); }} />;

@@ -35,7 +35,7 @@ export function Toolbar(p: Props) {
       <button type="button" onClick={p.onNew}>New</button>
       <button type="button" data-testid="examples" onClick={p.onExamples}>Examples</button>
       <button type="button" data-testid="open" onClick={p.onOpen}>Open…</button>
-      <label className="button" title="Open a .graph.json or a PNG written by io/SaveImage from your computer">
+      <label className="button" title="Open a .graph.json, or a PNG with a graph embedded in it, from your computer">
         Open file…
         <input
           type="file"

@@ -7,18 +7,24 @@ export interface JsonSchema {
   readonly minimum?: number;
   readonly maximum?: number;
   readonly exclusiveMinimum?: number;
+  readonly pattern?: string;
   readonly default?: unknown;
   readonly description?: string;
   readonly items?: JsonSchema;
   readonly properties?: Record<string, JsonSchema>;
   readonly required?: readonly string[];
+  /** The input the param asks for (zod `.meta({ widget })`): `seed`, `seeds` or `layers`. */
+  readonly widget?: string;
+  /** For `layers`: the index space of the generator's layer layout it selects in. */
+  readonly layers?: string;
 }
 
 export type FieldKind =
   | { kind: 'number'; integer: boolean; min?: number; max?: number; nullable: boolean }
   | { kind: 'seed' }
   | { kind: 'seeds' }
-  | { kind: 'layers' }
+  | { kind: 'layers'; space: string }
+  | { kind: 'file'; pattern?: string }
   | { kind: 'enum'; options: readonly unknown[]; nullable: boolean }
   | { kind: 'boolean' }
   | { kind: 'string'; nullable: boolean }
@@ -26,25 +32,29 @@ export type FieldKind =
   | { kind: 'stringList' }
   | { kind: 'json' };
 
-const SEED_MAX = 4294967295;
-
-/** How to edit a param, from its name and schema. */
-export function fieldKind(name: string, s: JsonSchema): FieldKind {
+/**
+ * How to edit a param, from its schema alone: the widget its metadata asks for, else its type.
+ * `file` marks a param that names a file the node reads (`NodeTypeInfo.fileParams`).
+ */
+export function fieldKind(s: JsonSchema, opts: { readonly file?: boolean } = {}): FieldKind {
   const variants = s.anyOf ?? [s];
   const nullable = variants.some((v) => v.type === 'null');
   const main = variants.filter((v) => v.type !== 'null');
   if (main.length > 1 && main.every((v) => v.const !== undefined)) return { kind: 'enum', options: main.map((v) => v.const), nullable };
   const one = main.length === 1 ? main[0]! : undefined;
   if (!one) return { kind: 'json' };
+  const widget = s.widget ?? one.widget;
   if (one.enum) return { kind: 'enum', options: one.enum, nullable };
-  if (one.type === 'integer' && /seed$/i.test(name) && one.maximum === SEED_MAX) return { kind: 'seed' };
+  if (one.type === 'integer' && widget === 'seed') return { kind: 'seed' };
   if (one.type === 'number' || one.type === 'integer') {
     const min = one.minimum ?? one.exclusiveMinimum;
     return { kind: 'number', integer: one.type === 'integer', ...(min !== undefined && { min }), ...(one.maximum !== undefined && { max: one.maximum }), nullable };
   }
   if (one.type === 'boolean') return { kind: 'boolean' };
-  if (one.type === 'string' && /seeds$/i.test(name)) return { kind: 'seeds' };
-  if (one.type === 'string' && /^layers$/i.test(name)) return { kind: 'layers' };
+  if (one.type === 'string' && widget === 'seeds') return { kind: 'seeds' };
+  const space = s.layers ?? one.layers;
+  if (one.type === 'string' && widget === 'layers' && space) return { kind: 'layers', space };
+  if (one.type === 'string' && opts.file) return { kind: 'file', ...(one.pattern !== undefined && { pattern: one.pattern }) };
   if (one.type === 'string') return { kind: 'string', nullable };
   if (one.type === 'array' && (one.items?.type === 'number' || one.items?.type === 'integer')) return { kind: 'numberList', integer: one.items.type === 'integer' };
   if (one.type === 'array' && one.items?.type === 'string') return { kind: 'stringList' };
@@ -69,28 +79,14 @@ export function randomizeSeeds(text: string): string {
   return n === 1 ? String(start) : `${start}-${start + n - 1}`;
 }
 
-/** Layer indices named by `"0-3,8"` (coarse/middle/fine stay as words). */
-export function layerSet(text: string): Set<number> {
-  const out = new Set<number>();
-  for (const part of text.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part);
-    if (!m) continue;
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    for (let i = Math.min(a, b); i <= Math.max(a, b) && i < 64; i++) out.add(i);
+/** The paths a param's JSON Schema `pattern` accepts (all of them without one, or when it is not a valid regex). */
+export function matchingPaths(paths: readonly string[], pattern?: string): readonly string[] {
+  if (pattern === undefined) return paths;
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    return paths;
   }
-  return out;
-}
-
-/** `{0,1,2,5}` → `"0-2,5"`. */
-export function layerText(set: ReadonlySet<number>): string {
-  const xs = [...set].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < xs.length; ) {
-    let j = i;
-    while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
-    parts.push(i === j ? `${xs[i]}` : `${xs[i]}-${xs[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
+  return paths.filter((p) => re.test(p));
 }

@@ -42,7 +42,7 @@ export function flowEdges(doc: GraphDocument, types: ReadonlyMap<string, NodeTyp
   return doc.edges.map((e) => {
     const from = splitPortRef(e.from);
     const to = splitPortRef(e.to);
-    const kind = types.get(doc.nodes[from.node]?.type ?? '')?.outputs[from.port]?.type ?? '';
+    const port = types.get(doc.nodes[from.node]?.type ?? '')?.outputs[from.port];
     const id = edgeId(e);
     return {
       id,
@@ -52,7 +52,7 @@ export function flowEdges(doc: GraphDocument, types: ReadonlyMap<string, NodeTyp
       targetHandle: to.port,
       selected: selected.has(id),
       animated: running.has(from.node),
-      style: { stroke: portColor(kind), strokeWidth: selected.has(id) ? 3 : 2 },
+      style: { stroke: portColor(port), strokeWidth: selected.has(id) ? 3 : 2 },
     };
   });
 }

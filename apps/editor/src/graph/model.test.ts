@@ -4,7 +4,6 @@ import type { NodeTypeInfo } from '../api';
 import { addNode, connect, copyNodes, emptyGraph, moveNodes, pasteNodes, removeEdges, removeNodes, setParam } from './model';
 import { record, redo, startHistory, undo } from './history';
 import { positions, relativePath } from './layout';
-import { presetLayers } from './layer-counts';
 
 const info = (type: string): NodeTypeInfo =>
   ({ type, version: 1, title: type, category: 'C', plugin: { name: '@x/plugin', version: '1.2.0' }, purity: 'pure', inputs: {}, outputs: {}, params: {} }) as NodeTypeInfo;
@@ -86,14 +85,5 @@ describe('layout', () => {
     expect(relativePath('examples', 'models/faces64')).toBe('../models/faces64');
     expect(relativePath('.', 'models/faces64')).toBe('models/faces64');
     expect(relativePath('a/b', 'a/c')).toBe('../c');
-  });
-
-  it('names the coarse, middle and fine layers as StyleMix and Noise do', () => {
-    const counts = { ws: 10, noise: 9, resolution: 64 };
-    expect(presetLayers('coarse', 'ws', counts)).toEqual([0, 1, 2, 3]);
-    expect(presetLayers('middle', 'ws', counts)).toEqual([4, 5, 6, 7]);
-    expect(presetLayers('fine', 'ws', counts)).toEqual([8, 9]);
-    expect(presetLayers('coarse', 'noise', counts)).toEqual([0, 1, 2]);
-    expect(presetLayers('fine', 'noise', counts)).toEqual([7, 8]);
   });
 });

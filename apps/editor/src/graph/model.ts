@@ -14,7 +14,7 @@ export function uniqueId(doc: GraphDocument, base: string, taken: ReadonlySet<st
   for (let i = 2; ; i++) if (!doc.nodes[`${stem}${i}`] && !taken.has(`${stem}${i}`)) return `${stem}${i}`;
 }
 
-/** `stylegan/SeedLatents` → `seedLatents`, `seedLatents2`, … (a free id in `doc`). */
+/** Node type `ns/SeedLatents` → id `seedLatents`, `seedLatents2`, … (a free id in `doc`). */
 export function freshId(doc: GraphDocument, type: string): string {
   const name = type.slice(type.indexOf('/') + 1);
   return uniqueId(doc, (name.charAt(0).toLowerCase() + name.slice(1)).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 56) || 'node');

@@ -1,4 +1,4 @@
-/** `stylegraph nodes [--json]`: the installed node types, their ports and param schemas. */
+/** `stylegraph nodes [--json]`: the installed node types, their ports and param schemas, and the port kinds. */
 import { loadRegistry } from '../host/plugins.js';
 
 export async function nodesCommand(opts: { json?: boolean; plugin?: readonly string[] }, io: { out: (s: string) => void }): Promise<number> {
@@ -6,7 +6,7 @@ export async function nodesCommand(opts: { json?: boolean; plugin?: readonly str
   const infos = registry.describeAll();
   if (opts.json) {
     const plugins = registry.listPlugins().map((p) => ({ name: p.name, version: p.version, apiVersion: p.apiVersion }));
-    io.out(JSON.stringify({ plugins, nodes: infos }, null, 2));
+    io.out(JSON.stringify({ plugins, kinds: registry.describeKinds(), nodes: infos }, null, 2));
     return 0;
   }
   for (const n of infos) {
@@ -19,6 +19,12 @@ export async function nodesCommand(opts: { json?: boolean; plugin?: readonly str
     io.out(`    in:  ${ports(n.inputs)}`);
     io.out(`    out: ${ports(n.outputs)}`);
     io.out(`    params: ${params}`);
+  }
+  io.out('');
+  io.out('port kinds:');
+  for (const k of registry.describeKinds()) {
+    const dims = k.dims === null ? '[any shape]' : k.dims.length ? `[${k.dims.join(', ')}]` : '';
+    io.out(`  ${k.name}${dims ? ` ${dims}` : ''}${k.dtype ? ` ${k.dtype}` : ''}  ${k.description}${k.plugin ? `  (${k.plugin})` : ''}`);
   }
   return 0;
 }

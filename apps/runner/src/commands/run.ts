@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { execute, formatDiagnostic, type RunSummary, summarizeValue } from '@stylegraph/core';
 import { NodeFiles } from '../host/node-files.js';
 import { defaultMemoryBudget } from '../host/memory-budget.js';
+import { DiskCache } from '../host/disk-cache.js';
 import { junitXml } from '../report/junit.js';
 import { progressPrinter } from '../report/progress.js';
 import { loadAndCheck } from './load.js';
@@ -22,6 +23,10 @@ export interface RunOptions {
   readonly progress?: boolean;
   /** Memory budget in bytes (Infinity: none); default `defaultMemoryBudget()`. */
   readonly maxMemory?: number;
+  /** Folder of the on-disk output cache shared across runs; none: every node runs. */
+  readonly cache?: string;
+  /** Size bound of the cache folder in bytes (Infinity: none); default 2 GiB. */
+  readonly cacheMax?: number;
 }
 
 export interface Io {
@@ -51,16 +56,17 @@ export async function runCommand(path: string, opts: RunOptions, io: Io): Promis
     summary = { status: 'invalid', diagnostics: check.diagnostics, nodes: {}, outputs: {}, ms: 0, counts };
   } else {
     // Loaded on demand, so `check` and `nodes` never start onnxruntime.
-    const { cliBackend } = await import('../host/backend.js');
-    const backend = await cliBackend(opts.backend ?? 'auto');
+    const { nodeCompute } = await import('../host/compute.js');
+    const compute = await nodeCompute(opts.backend ?? 'auto');
     const budget = opts.maxMemory ?? defaultMemoryBudget();
     const result = await execute(check.graph, {
       files,
-      backend,
+      services: { compute },
+      ...(opts.cache !== undefined && { cache: new DiskCache(resolve(opts.cache), { ...(opts.cacheMax !== undefined && { maxBytes: opts.cacheMax }) }) }),
       ...(Number.isFinite(budget) && { memoryBudget: budget, memoryBudgetHint: 'raise it with --max-memory' }),
       ...(io.signal && { signal: io.signal }),
       ...(opts.progress && { onEvent: progressPrinter(io.err, types) }),
-    });
+    }).finally(() => compute.clear());
     summary = { ...result, diagnostics: check.diagnostics };
   }
 

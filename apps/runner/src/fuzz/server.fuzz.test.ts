@@ -14,6 +14,7 @@ import { Registry } from '@stylegraph/core';
 import { BUILTIN_PLUGINS } from '../host/plugins.js';
 import { appRouter } from '../server/router.js';
 import { RunManager } from '../server/runs.js';
+import { serverCompute } from '../server/server-compute.js';
 import { Workspace } from '../server/workspace.js';
 import { hostileValue, mutated, mutation } from '../testing/mutate.js';
 
@@ -52,7 +53,7 @@ describe('fuzz: server routes', () => {
     await symlink(outside, join(ws, 'link'));
     await symlink(outside, join(ws, 'out', 'g', 'link'));
     const runs = new RunManager(0); // no run may start: validation and refusal paths only
-    caller = appRouter.createCaller({ workspace: new Workspace(ws), runs, registry: new Registry(BUILTIN_PLUGINS) });
+    caller = appRouter.createCaller({ workspace: new Workspace(ws), runs, registry: new Registry(BUILTIN_PLUGINS), compute: serverCompute() });
   });
   afterAll(async () => {
     // Nothing landed outside the workspace.

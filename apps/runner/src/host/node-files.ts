@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { NodeError, type FileAccess } from '@stylegraph/core';
+import { NodeError, isNodeError, type FileAccess, type NodeErrorLike } from '@stylegraph/core';
 import { WriteError, pathSegments, within, writeInside } from './safe-write.js';
 import { errnoWords, isErrno } from './errno.js';
 
@@ -45,8 +45,8 @@ async function hashPath(path: string, h = createHash('sha256'), prefix = '', bud
 }
 
 /** A node-facing read error: the path as the graph names it and the reason in words. */
-const readError = (path: string, e: unknown): NodeError =>
-  e instanceof NodeError ? e : new NodeError('FILE_READ', `cannot read ${path}: ${isErrno(e) ? errnoWords(e.code) : (e as Error).message}`);
+const readError = (path: string, e: unknown): NodeErrorLike =>
+  isNodeError(e) ? e : new NodeError('FILE_READ', `cannot read ${path}: ${isErrno(e) ? errnoWords(e.code) : (e as Error).message}`);
 
 export class NodeFiles implements FileAccess {
   readonly written: string[] = [];

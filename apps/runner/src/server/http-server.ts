@@ -8,10 +8,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { Compute } from '@stylegraph/ops-gpu';
 import { discoverPlugins, loadRegistry } from '../host/plugins.js';
 import { TOKEN_COOKIE, isLoopback, refusal, sameToken } from './auth.js';
 import { appRouter } from './router.js';
 import { RunManager } from './runs.js';
+import { serverCompute } from './server-compute.js';
 import { RETRY_AFTER_S } from './routes/run.js';
 import { staticHandler } from './static-files.js';
 import { Workspace } from './workspace.js';
@@ -31,6 +33,8 @@ export interface ServeOptions {
   readonly plugins?: readonly string[];
   /** Print the stack of unexpected errors to stderr (clients never see stacks). */
   readonly debug?: boolean;
+  /** The compute runs use (default: a Node compute made on the first run). */
+  readonly compute?: Compute;
 }
 
 export interface RunningServer {
@@ -55,6 +59,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const maxBodySize = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const workspace = new Workspace(opts.workspace);
   const runs = new RunManager();
+  const compute = serverCompute(opts.compute);
   // Every plugin is loaded now; nothing a client sends makes the server import a module.
   const registry = await loadRegistry({ extra: opts.plugins ?? [], required: await discoverPlugins(workspace.root), fromDir: workspace.root });
   const trpc = createHTTPHandler({
@@ -62,7 +67,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     basePath: '/trpc/',
     maxBodySize,
     allowMethodOverride: true,
-    createContext: () => ({ workspace, runs, registry }),
+    createContext: () => ({ workspace, runs, registry, compute }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`stylegraph serve: ${path ?? '?'}: ${opts.debug ? (error.cause?.stack ?? error.stack) : `${error.cause?.message ?? error.message} (--debug shows the stack)`}`);
     },
@@ -129,6 +134,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       runs.cancelAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await compute.close();
     },
   };
 }

@@ -4,12 +4,14 @@ import { graphRoutes } from './routes/graph.js';
 import { fileRoutes } from './routes/files.js';
 import { runRoutes } from './routes/run.js';
 import { runFileRoutes } from './routes/run-files.js';
+import { describeRoutes } from './routes/describe.js';
 
 export const appRouter = router({
   graph: graphRoutes,
   files: fileRoutes,
   run: runRoutes,
   runFiles: runFileRoutes,
+  describe: describeRoutes,
 });
 
 export type AppRouter = typeof appRouter;

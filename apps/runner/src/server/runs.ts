@@ -5,13 +5,15 @@
  * a re-run after an edit recomputes only the nodes the edit affects.
  */
 import { randomUUID } from 'node:crypto';
-import { execute, MemoryCache, type CheckedGraph, type Diagnostic, type NodeResult, type RunEvent, type RunStatus, summarizeValue } from '@stylegraph/core';
+import { execute, valueStream, MemoryCache, type CheckedGraph, type Diagnostic, type NodeResult, type RunEvent, type RunStatus, summarizeValue } from '@stylegraph/core';
+import type { Compute } from '@stylegraph/ops-gpu';
 import { defaultMemoryBudget } from '../host/memory-budget.js';
 import { previewsOf, type Preview } from './previews.js';
 import type { RunFiles } from './run-files.js';
 
 export type ServerRunEvent =
-  | RunEvent
+  /** Intermediate values (`node-value`) are not streamed as they are: they become `values` and `preview` events. */
+  | Exclude<RunEvent, { readonly type: 'node-value' }>
   | { readonly type: 'preview'; readonly node: string; readonly previews: readonly Preview[] }
   /** A node's output values in brief: scalars and reports as they are, tensors as dtype and shape. */
   | { readonly type: 'values'; readonly node: string; readonly values: Readonly<Record<string, unknown>> }
@@ -77,7 +79,7 @@ export class RunManager {
     };
   }
 
-  start(graph: CheckedGraph, opts: { files: RunFiles; backend: unknown; diagnostics: readonly Diagnostic[]; slot: RunSlot }): RunRecord {
+  start(graph: CheckedGraph, opts: { files: RunFiles; compute: Compute; diagnostics: readonly Diagnostic[]; slot: RunSlot }): RunRecord {
     const record: RunRecord = { id: randomUUID(), events: [], controller: new AbortController(), done: false, waiters: new Set() };
     this.runs.set(record.id, record);
     this.trim();
@@ -85,27 +87,19 @@ export class RunManager {
       record.events.push(e);
       for (const wake of record.waiters) wake();
     };
-    const previews: Promise<void>[] = [];
+    const stream = valueStream<Preview>({ event: push, values: (node, values) => push({ type: 'values', node, values }), previews: (node, previews) => push({ type: 'preview', node, previews }) }, previewsOf);
     const run = async () => {
       const summary = await execute(graph, {
         files: opts.files,
-        backend: opts.backend,
+        services: { compute: opts.compute },
         cache: this.cache,
         // The CLI's default: runs whose planned outputs would not fit in memory are refused.
         memoryBudget: defaultMemoryBudget(),
         signal: record.controller.signal,
-        onEvent: push,
-        onOutputs: (node, outputs) => {
-          push({ type: 'values', node, values: summarizeValue(outputs) as Record<string, unknown> });
-          previews.push(
-            previewsOf(outputs).then(
-              (p) => void (p.length && push({ type: 'preview', node, previews: p })),
-              () => undefined,
-            ),
-          );
-        },
+        onEvent: stream.onEvent,
+        onOutputs: stream.onOutputs,
       });
-      await Promise.all(previews);
+      await stream.settled();
       const outputs = Object.fromEntries(Object.entries(summary.outputs).map(([k, v]) => [k, summarizeValue(v)]));
       record.result = { status: summary.status, nodes: { ...summary.nodes }, outputs, written: opts.files.written, diagnostics: opts.diagnostics };
       push({ type: 'finished', status: summary.status, ms: Math.round(summary.ms), counts: summary.counts, nodes: summary.nodes, written: opts.files.written });

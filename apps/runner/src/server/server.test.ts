@@ -40,7 +40,7 @@ describe('stylegraph serve: API on the repository as workspace', () => {
     const seeds = types.nodes.find((n) => n.type === 'stylegan/SeedLatents');
     expect(seeds?.category).toBeTruthy();
     expect(seeds?.params).toHaveProperty('properties');
-    expect(types.portKinds).toHaveProperty('WPlus');
+    expect(types.portKinds['stylegan/WPlus']).toMatchObject({ title: 'WPlus', dims: ['B', 'numWs', 'wDim'], dtype: 'float32', color: '#f56c6c', plugin: '@stylegraph/plugin-stylegan' });
     const examples = await c.files.examples.query();
     expect(examples.map((e) => e.path)).toContain('examples/seed-statistics.graph.json');
   });

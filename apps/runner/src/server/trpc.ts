@@ -1,15 +1,18 @@
 /** The tRPC instance of the server, its request context and the mapping of host errors to tRPC errors. */
 import { initTRPC, TRPCError } from '@trpc/server';
-import { NodeError, type Registry } from '@stylegraph/core';
+import { isNodeError, type Registry } from '@stylegraph/core';
 import { UsageError } from '../graph-file.js';
 import { PluginLoadError } from '../host/plugins.js';
 import { errnoWords, isErrno } from '../host/errno.js';
 import type { RunManager } from './runs.js';
+import type { ServerCompute } from './server-compute.js';
 import { WorkspaceError, type Workspace } from './workspace.js';
 
 export interface ServerContext {
   readonly workspace: Workspace;
   readonly runs: RunManager;
+  /** The server's one compute; runs take views of it on their backends. */
+  readonly compute: ServerCompute;
   /** Built-ins, `--plugin` modules and the workspace's installed plugins, loaded at start: a request never loads code. */
   readonly registry: Registry;
 }
@@ -38,7 +41,7 @@ export function asTrpcError(e: unknown): unknown {
     const code = e.code === 'OUTSIDE_WORKSPACE' ? 'FORBIDDEN' : e.code === 'NOT_FOUND' ? 'NOT_FOUND' : e.code === 'EXISTS' ? 'CONFLICT' : 'BAD_REQUEST';
     return new TRPCError({ code, message: e.message });
   }
-  if (e instanceof NodeError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message });
+  if (isNodeError(e)) return new TRPCError({ code: 'BAD_REQUEST', message: e.message });
   if (e instanceof UsageError || e instanceof PluginLoadError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message });
   return e;
 }

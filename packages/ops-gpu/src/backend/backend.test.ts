@@ -1,10 +1,9 @@
 import { tensor, type Tensor } from '@stylegraph/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../onnx/builder.js';
 import { Rng } from '../onnx/testing/rng.js';
-import { nodeBackends, registerNodeBackends } from './node.js';
-import { backendNames, getBackend, resolveBackend } from './registry.js';
-import { SessionCache } from './session-cache.js';
+import { createNodeCompute } from '../compute/node.js';
+import { nodeBackend } from './node.js';
 import { BackendUnavailableError } from './types.js';
 
 /** y = relu(conv3×3(x)) on x [B, 3, 8, 8]; z = y · 2. */
@@ -25,12 +24,11 @@ function nextModel(): Uint8Array {
 }
 
 const x = tensor('float32', [2, 3, 8, 8], new Rng(4).floats(384));
-
-beforeAll(() => registerNodeBackends());
+const cpu = nodeBackend('cpu');
 
 describe('cpu backend', () => {
   it('runs a model and returns the requested outputs as host tensors', async () => {
-    const s = await nodeBackends.cpu.createSession(model());
+    const s = await cpu.createSession(model());
     expect(s.inputNames).toEqual(['x']);
     expect(s.outputNames).toEqual(['y', 'z']);
     const all = await s.run({ x });
@@ -45,8 +43,8 @@ describe('cpu backend', () => {
   });
 
   it('passes device tensors from one session to the next', async () => {
-    const a = await nodeBackends.cpu.createSession(model());
-    const b = await nodeBackends.cpu.createSession(nextModel());
+    const a = await cpu.createSession(model());
+    const b = await cpu.createSession(nextModel());
     const dev = await a.runOnDevice({ x }, ['y']);
     const y = dev['y'];
     expect(y?.kind).toBe('device-tensor');
@@ -59,40 +57,50 @@ describe('cpu backend', () => {
   });
 });
 
-describe('registry and auto', () => {
-  it('registers cpu, webgpu, cuda and tensorrt; auto picks cuda when it works, else cpu', async () => {
-    expect(backendNames()).toEqual(expect.arrayContaining(['cpu', 'webgpu', 'cuda', 'tensorrt']));
-    const cudaOk = (await nodeBackends.cuda.available()) === true;
-    expect((await resolveBackend('auto')).name).toBe(cudaOk ? 'cuda' : 'cpu');
-    expect(() => getBackend('tpu')).toThrow(/no backend of that name is registered \(registered: .*cpu/);
+describe('node compute and auto', () => {
+  const compute = createNodeCompute();
+  afterAll(() => compute.clear());
+
+  it('has cpu, webgpu, cuda and tensorrt; auto picks cuda when it works, else cpu', async () => {
+    expect(compute.backendNames()).toEqual(['cpu', 'webgpu', 'cuda', 'tensorrt']);
+    expect(compute.autoOrder).toEqual(['cuda', 'cpu']);
+    const cudaOk = (await compute.getBackend('cuda').available()) === true;
+    expect((await compute.resolve()).name).toBe(cudaOk ? 'cuda' : 'cpu');
+    expect(await compute.cacheIdentity()).toBe(cudaOk ? 'cuda/float32' : 'cpu/float32');
+    expect(() => compute.getBackend('tpu')).toThrow(/this compute has no backend of that name \(it has: cpu, webgpu, cuda, tensorrt\)/);
+    await expect(compute.withBackend('tpu').resolve()).rejects.toBeInstanceOf(BackendUnavailableError);
   });
 
   it('explains a missing CUDA provider with the install step', async () => {
-    const reason = await nodeBackends.cuda.available();
+    const cuda = compute.getBackend('cuda');
+    const reason = await cuda.available();
     if (reason === true) return; // a host with working CUDA has nothing to explain
-    await expect(nodeBackends.cuda.createSession(model())).rejects.toBeInstanceOf(BackendUnavailableError);
-    await expect(nodeBackends.cuda.createSession(model())).rejects.toThrow(/^backend "cuda" is not available: /);
+    await expect(cuda.createSession(model())).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(cuda.createSession(model())).rejects.toThrow(/^backend "cuda" is not available: /);
     expect(reason).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node|CUDA provider failed to start/);
+    await expect(compute.withBackend('cuda').resolve()).rejects.toThrow(/^backend "cuda" is not available: /);
+    expect(await compute.withBackend('cuda').cacheIdentity()).toBe('cuda:unavailable/float32');
   });
 });
 
-describe('session cache', () => {
-  const cache = new SessionCache(2);
-  afterAll(() => cache.clear());
+describe('compute sessions', () => {
+  const compute = createNodeCompute({ backend: 'cpu', sessionBytes: 2 * model().byteLength + nextModel().byteLength - 1 });
+  afterAll(() => compute.clear());
 
   it('shares one session per (model, backend, options) and releases evicted ones', async () => {
     const m = model();
-    const s1 = await cache.open('cpu', m);
-    expect(await cache.open('cpu', Uint8Array.from(m))).toBe(s1); // same bytes, new array
-    const s2 = await cache.open('cpu', m, { threads: 1 });
+    const s1 = await compute.session(m);
+    expect(await compute.session(Uint8Array.from(m))).toBe(s1); // same bytes, new array
+    const s2 = await compute.session(m, { threads: 1 });
     expect(s2).not.toBe(s1);
-    await cache.open('cpu', nextModel()); // evicts s1 (least recently used)
-    expect(cache.size).toBe(2);
-    const s3 = await cache.open('cpu', m); // a fresh session; evicts s2
+    expect(compute.stats()).toMatchObject({ sessions: 2, sessionBytes: 2 * m.byteLength });
+    await compute.session(nextModel()); // over the byte budget: evicts s1 (least recently used)
+    expect(compute.stats().sessions).toBe(2);
+    const s3 = await compute.session(m); // a fresh session; evicts s2
     expect(s3).not.toBe(s1);
     await s3.release(); // releasing a shared session evicts it
-    expect(cache.size).toBe(1);
+    expect(compute.stats().sessions).toBe(1);
     await expect(s3.run({ x })).rejects.toThrow();
-    expect(Object.keys(await (await cache.open('auto', m)).run({ x }))).toEqual(['y', 'z']);
+    expect(Object.keys(await (await compute.session(m)).run({ x }))).toEqual(['y', 'z']);
   });
 });

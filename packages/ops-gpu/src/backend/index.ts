@@ -1,6 +1,6 @@
 /**
- * Execution backends behind one interface, registered by name, with a content-keyed session
- * cache. Environment-neutral: Node backends live in `./node.js`, browser ones in `./web.js`.
+ * Execution backends behind one interface. Environment-neutral: Node backends live in
+ * `./node.js`, browser ones in `./web.js`; a Compute (../compute/) owns a set of them.
  */
 export {
   BackendUnavailableError,
@@ -9,9 +9,8 @@ export {
   type Backend,
   type DeviceTensor,
   type Feed,
+  type OrtMemorySettings,
   type Session,
   type SessionOptions,
 } from './types.js';
-export { autoBackendOrder, backendNames, getBackend, registerBackend, resolveBackend, setAutoOrder } from './registry.js';
-export { modelHash, openSession, SessionCache, sessionCache } from './session-cache.js';
 export { OrtSession, type OrtApi } from './ort-session.js';

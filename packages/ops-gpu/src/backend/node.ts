@@ -7,9 +7,11 @@
  * webgpu sessions directly; cuda/tensorrt/cpu outputs always come back to host memory (the
  * Node binding has no CUDA tensor type), and device tensors then simply wrap them.
  *
- * `auto` on Node prefers cuda, then cpu. TensorRT builds engines per model and input shape
- * (minutes on first use), and the webgpu provider cannot tell a hardware adapter from a
- * software one (SwiftShader, lavapipe), where it is slower than cpu: both are opt-in by name.
+ * Each call of `createNodeBackends` makes new backends with their own probes; a Node compute
+ * (see compute/node.ts) owns one set. `auto` there prefers cuda, then cpu. TensorRT builds
+ * engines per model and input shape (minutes on first use), and the webgpu provider cannot
+ * tell a hardware adapter from a software one (SwiftShader, lavapipe), where it is slower than
+ * cpu: both are opt-in by name.
  */
 import { defaultOptimization } from './optimization.js';
 import { existsSync } from 'node:fs';
@@ -17,10 +19,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { downloadViaIdentity } from './node-gpu-download.js';
-import { OrtSession } from './ort-session.js';
+import { identityDownloader } from './node-gpu-download.js';
+import { ortMemoryOptions } from './ort-memory.js';
+import { OrtSession, type Downloader } from './ort-session.js';
 import { probeFeeds, probeModel, probeOk } from './probe-model.js';
-import { registerBackend, setAutoOrder } from './registry.js';
 import { BackendUnavailableError, type Availability, type Backend, type Session, type SessionOptions } from './types.js';
 
 const CUDA_INSTALL = 'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node';
@@ -31,7 +33,12 @@ function nativeDir(): string {
   return join(dirname(main), '..', 'bin', 'napi-v6', process.platform, process.arch);
 }
 
-type Provider = 'cpu' | 'webgpu' | 'cuda' | 'tensorrt';
+export type NodeProvider = 'cpu' | 'webgpu' | 'cuda' | 'tensorrt';
+type Provider = NodeProvider;
+
+/** The providers a Node compute offers, and the order `auto` tries. */
+export const NODE_PROVIDERS: readonly NodeProvider[] = ['cpu', 'webgpu', 'cuda', 'tensorrt'];
+export const NODE_AUTO_ORDER: readonly NodeProvider[] = ['cuda', 'cpu'];
 
 /** Files a provider needs beyond the bundled runtime, with the step that installs them. */
 const NEEDS: Partial<Record<Provider, { files: string[]; install: string }>> = {
@@ -60,13 +67,17 @@ function ortOptions(p: Provider, opts: SessionOptions): ort.InferenceSession.Ses
     executionProviders: [ep],
     graphOptimizationLevel: opts.optimization ?? defaultOptimization(p),
     intraOpNumThreads: opts.threads ?? availableParallelism(),
+    ...ortMemoryOptions(opts.memory),
     ...(p === 'webgpu' && opts.keepOutputsOnDevice ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
   };
 }
 
 class NodeBackend implements Backend {
   private probe?: Promise<Availability>;
-  constructor(readonly name: Provider) {}
+  private readonly download: Downloader | undefined;
+  constructor(readonly name: Provider) {
+    this.download = name === 'webgpu' ? identityDownloader() : undefined;
+  }
 
   available(): Promise<Availability> {
     this.probe ??= this.check();
@@ -91,7 +102,7 @@ class NodeBackend implements Backend {
 
   private async open(model: Uint8Array, opts: SessionOptions): Promise<Session> {
     const inner = await ort.InferenceSession.create(model, ortOptions(this.name, opts));
-    return new OrtSession(this.name, ort, inner, this.name === 'webgpu' ? downloadViaIdentity : undefined);
+    return new OrtSession(this.name, ort, inner, this.download);
   }
 
   async createSession(model: Uint8Array, opts: SessionOptions = {}): Promise<Session> {
@@ -101,15 +112,8 @@ class NodeBackend implements Backend {
   }
 }
 
-export const nodeBackends: Readonly<Record<Provider, Backend>> = {
-  cpu: new NodeBackend('cpu'),
-  webgpu: new NodeBackend('webgpu'),
-  cuda: new NodeBackend('cuda'),
-  tensorrt: new NodeBackend('tensorrt'),
-};
+/** A new backend on one onnxruntime-node provider (it probes itself on first use). */
+export const nodeBackend = (provider: NodeProvider): Backend => new NodeBackend(provider);
 
-/** Registers cpu, webgpu, cuda and tensorrt, with `auto` = cuda → cpu. Idempotent. */
-export function registerNodeBackends(): void {
-  for (const b of Object.values(nodeBackends)) registerBackend(b);
-  setAutoOrder(['cuda', 'cpu']);
-}
+/** New cpu, webgpu, cuda and tensorrt backends. */
+export const createNodeBackends = (): Backend[] => NODE_PROVIDERS.map(nodeBackend);

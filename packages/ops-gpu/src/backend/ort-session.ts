@@ -18,13 +18,13 @@ export type Downloader = (value: Ort.Tensor) => Promise<Tensor['data']>;
 
 const getData: Downloader = async (v) => (v.location === 'cpu' ? v.data : await v.getData()) as Tensor['data'];
 
-const owners = new WeakMap<DeviceTensor, { api: OrtApi; value: Ort.Tensor }>();
-
 class OrtDeviceTensor implements DeviceTensor {
   readonly kind = 'device-tensor';
   constructor(
     readonly backend: string,
-    private readonly value: Ort.Tensor,
+    /** The onnxruntime module that made `value`; a session of another one cannot take it. */
+    readonly api: OrtApi,
+    readonly value: Ort.Tensor,
     private readonly read: Downloader,
   ) {}
   get dtype() {
@@ -60,8 +60,7 @@ export class OrtSession implements Session {
 
   private async toOrt(name: string, f: Feed): Promise<Ort.Tensor> {
     if (isDeviceTensor(f)) {
-      const own = owners.get(f);
-      if (own && own.api === this.api && (f.backend === this.backend || own.value.location === 'cpu')) return own.value;
+      if (f instanceof OrtDeviceTensor && f.api === this.api && (f.backend === this.backend || f.value.location === 'cpu')) return f.value;
       return this.toOrt(name, await f.download());
     }
     const T = this.api.Tensor as unknown as new (type: string, data: Tensor['data'], dims: readonly number[]) => Ort.Tensor;
@@ -78,9 +77,7 @@ export class OrtSession implements Session {
     const res = await this.inner.run(ortFeeds, outputs ?? this.outputNames);
     const out: Record<string, DeviceTensor> = {};
     for (const [k, v] of Object.entries(res)) {
-      const d = new OrtDeviceTensor(this.backend, v as Ort.Tensor, this.read);
-      owners.set(d, { api: this.api, value: v as Ort.Tensor });
-      out[k] = d;
+      out[k] = new OrtDeviceTensor(this.backend, this.api, v as Ort.Tensor, this.read);
     }
     return out;
   }

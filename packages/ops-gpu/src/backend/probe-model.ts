@@ -4,16 +4,12 @@
 import { tensor, type Tensor } from '@stylegraph/core';
 import { GraphBuilder } from '../onnx/builder.js';
 
-let bytes: Uint8Array | undefined;
-
+/** The probe's bytes (built anew each call; a backend probes once). */
 export function probeModel(): Uint8Array {
-  if (!bytes) {
-    const g = new GraphBuilder();
-    const x = g.input('x', 'float32', [4]);
-    g.output('y', g.add(x, x));
-    bytes = g.toModel({ name: 'probe' });
-  }
-  return bytes;
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [4]);
+  g.output('y', g.add(x, x));
+  return g.toModel({ name: 'probe' });
 }
 
 export const probeFeeds = (): Record<string, Tensor> => ({ x: tensor('float32', [4], Float32Array.of(1, 2, 3, 4)) });

@@ -17,6 +17,25 @@ export interface SessionOptions {
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** GPU index for cuda/tensorrt; default 0. */
   readonly deviceId?: number;
+  /** onnxruntime memory settings; a Compute passes its own to every session it opens. */
+  readonly memory?: OrtMemorySettings;
+}
+
+/**
+ * How onnxruntime manages a session's memory. onnxruntime's own defaults (arena and memory
+ * pattern on) keep the largest intermediate buffers of every run reserved for the session's
+ * lifetime; turning both off returns them to the system after each run.
+ */
+export interface OrtMemorySettings {
+  /** The CPU memory arena (`enableCpuMemArena`); onnxruntime's default: on. */
+  readonly cpuArena?: boolean;
+  /** Pre-planned buffer reuse for repeated input shapes (`enableMemPattern`); onnxruntime's default: on. */
+  readonly memPattern?: boolean;
+  /**
+   * Further session configuration entries (onnxruntime's `SessionOptions.extra`, flattened keys
+   * as in `session.disable_prepacking`), with string values.
+   */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** An output left where the backend computed it; bring it to the host with `download`. */

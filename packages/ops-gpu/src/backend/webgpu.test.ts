@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGradient } from '../grad/build.js';
 import { GraphBuilder } from '../onnx/builder.js';
 import { Rng } from '../onnx/testing/rng.js';
-import { nodeBackends } from './node.js';
+import { nodeBackend } from './node.js';
 
 // Opt-in: needs a Vulkan driver. With Debian's chromium package installed, run with
 // STYLEGRAPH_TEST_WEBGPU=1 LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
@@ -29,6 +29,7 @@ const close = (a: Tensor | undefined, b: Tensor | undefined) => {
 };
 
 describe.runIf(enabled)('webgpu backend (onnxruntime-node, Dawn)', () => {
+  const nodeBackends = { cpu: nodeBackend('cpu'), webgpu: nodeBackend('webgpu') };
   it('is available', async () => {
     expect(await nodeBackends.webgpu.available()).toBe(true);
   });

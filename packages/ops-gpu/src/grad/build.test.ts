@@ -2,7 +2,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { tensor } from '@stylegraph/core';
 import { ModelProtoSchema } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
-import { nodeBackends } from '../backend/node.js';
+import { nodeBackend } from '../backend/node.js';
 import { GraphBuilder } from '../onnx/builder.js';
 import { buildGradient } from './build.js';
 
@@ -17,7 +17,7 @@ describe('buildGradient', () => {
     const grad = buildGradient(g, loss, ['x'], { keepOutputs: true });
     expect([...grad.outputs.keys()]).toEqual(['y', 'loss', 'grad:x']);
     expect([...g.outputs.keys()]).toEqual(['y']); // the forward graph is untouched
-    const s = await nodeBackends.cpu.createSession(grad.toModel());
+    const s = await nodeBackend('cpu').createSession(grad.toModel());
     const out = await s.run({ x: tensor('float32', [2, 2], Float32Array.of(1, 2, 3, 4)) });
     expect([...(out['grad:x']?.data as Float32Array)]).toEqual([2, 4, 6, 8]);
     expect(out['loss']?.data[0]).toBe(30);
@@ -29,7 +29,7 @@ describe('buildGradient', () => {
     const x = g.input('x', 'float32', [3]);
     g.input('unused', 'float32', ['B', 2]);
     const grad = buildGradient(g, g.reduceSum(x, undefined, false), ['x', 'unused']);
-    const s = await nodeBackends.cpu.createSession(grad.toModel());
+    const s = await nodeBackend('cpu').createSession(grad.toModel());
     const out = await s.run({ x: tensor('float32', [3], Float32Array.of(1, 2, 3)), unused: tensor('float32', [4, 2]) });
     expect(out['grad:unused']?.dims).toEqual([4, 2]);
     expect([...(out['grad:unused']?.data as Float32Array)].every((v) => v === 0)).toBe(true);
@@ -52,7 +52,7 @@ describe('buildGradient', () => {
     const x = g.input('x', 'float32', [4]);
     const masked = g.mul(x, g.cast(g.greater(x, 0), 'float32'));
     const grad = buildGradient(g, g.reduceSum(masked, undefined, false), ['x']);
-    const s = await nodeBackends.cpu.createSession(grad.toModel());
+    const s = await nodeBackend('cpu').createSession(grad.toModel());
     const out = await s.run({ x: tensor('float32', [4], Float32Array.of(-1, 2, -3, 4)) });
     expect([...(out['grad:x']?.data as Float32Array)]).toEqual([0, 1, 0, 1]);
     await s.release();

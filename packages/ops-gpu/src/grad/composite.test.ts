@@ -1,6 +1,6 @@
 import { tensor } from '@stylegraph/core';
 import { expect, it } from 'vitest';
-import { nodeBackends } from '../backend/node.js';
+import { nodeBackend } from '../backend/node.js';
 import { GraphBuilder } from '../onnx/builder.js';
 import type { Value } from '../onnx/graph.js';
 import { checkGradients } from './check.js';
@@ -47,7 +47,7 @@ function build(c: CaseBuilder): Value {
 it('modulated conv ↑2 + FIR + demod + noise + lrelu + clamp + skip upsample: gradients match finite differences', async () => {
   const c = new CaseBuilder(new GraphBuilder(), new Rng(7));
   const loss = weightedSum(c, build(c));
-  const results = await checkGradients(c.b, loss, c.wrt, c.feeds, nodeBackends.cpu, {
+  const results = await checkGradients(c.b, loss, c.wrt, c.feeds, nodeBackend('cpu'), {
     eps: 1e-3,
     kinks: { pre_act: [0], pre_clamp: [-CLAMP, CLAMP] },
   });
@@ -61,7 +61,7 @@ it('modulated conv ↑2 + FIR + demod + noise + lrelu + clamp + skip upsample: g
 it('the composite actually clamps and rectifies (both kinks are exercised)', async () => {
   const c = new CaseBuilder(new GraphBuilder(), new Rng(7));
   build(c);
-  const s = await nodeBackends.cpu.createSession(c.b.toModel({ outputs: ['pre_act', 'pre_clamp'] }));
+  const s = await nodeBackend('cpu').createSession(c.b.toModel({ outputs: ['pre_act', 'pre_clamp'] }));
   const out = await s.run(c.feeds);
   const pre = [...(out['pre_act']?.data as Float32Array)];
   const act = [...(out['pre_clamp']?.data as Float32Array)];

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { nodeBackends } from '../backend/node.js';
+import { nodeBackend } from '../backend/node.js';
 import { OP_NAMES } from '../onnx/ops/table.js';
 import { GRAD_RULES } from './rules.js';
 import { ELEMENTWISE_CASES } from './testing/cases-elementwise.js';
@@ -12,7 +12,7 @@ const report: string[] = [];
 describe('gradient rules match central finite differences (float32, cpu)', () => {
   for (const k of CASES) {
     it(`${k.op}: ${k.label}`, async () => {
-      const results = await runCase(k, nodeBackends.cpu);
+      const results = await runCase(k, nodeBackend('cpu'));
       for (const r of results) {
         report.push(`${k.op.padEnd(18)} ${k.label.padEnd(52)} ${r.input.padEnd(5)} rel ${r.relError.toExponential(2)} (abs ${r.maxAbsError.toExponential(2)}, scale ${r.scale.toFixed(3)}, n ${r.checked})`);
         expect(r.relError, `${r.input}: max |analytic − numeric| ${r.maxAbsError} at scale ${r.scale}`).toBeLessThan(k.tol ?? 1e-2);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@stylegraph/core';
 import { readSafetensors } from '../model/safetensors.js';
-import { registerNodeBackends } from '../backend/node.js';
+import { createNodeCompute } from '../compute/node.js';
 import { StyleGAN2 } from '../stylegan/generator.js';
 import { readNvidiaPickle, CheckpointError } from './nvidia-pkl.js';
 import { readCheckpoint } from './checkpoint.js';
@@ -30,8 +30,7 @@ describe('NVIDIA StyleGAN2-ADA pickles', () => {
     const expected = readSafetensors(new Uint8Array(await readFile(`${dir}${name}.expected.safetensors`))).tensors as Map<string, Tensor<'float32'>>;
     for (const [k, t] of model.weights.generator) expect(Array.from(t.data), k).toEqual(Array.from(expected.get(`G.${k}`)!.data));
     for (const [k, t] of model.weights.discriminator!) expect(Array.from(t.data), k).toEqual(Array.from(expected.get(`D.${k}`)!.data));
-    registerNodeBackends();
-    const { img } = await new StyleGAN2(model, 'cpu').synthesis(expected.get('ws')!, { noise: 'const' });
+    const { img } = await new StyleGAN2(model, createNodeCompute({ backend: 'cpu' })).synthesis(expected.get('ws')!, { noise: 'const' });
     const ref = expected.get('img_const')!;
     let err = 0;
     for (let i = 0; i < ref.data.length; i++) err = Math.max(err, Math.abs(img.data[i]! - ref.data[i]!));

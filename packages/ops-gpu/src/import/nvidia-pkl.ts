@@ -13,6 +13,7 @@ import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model
 import { PersistentObject, explainRefusal, nvidiaGlobals } from './nvidia-globals.js';
 import { PyDict, UnpickleError, shownName, unpickle, type PyValue } from './pickle.js';
 import { CheckpointError } from './errors.js';
+import { hasLayout, layerLayout } from '../stylegan/layout.js';
 
 export { CheckpointError };
 
@@ -70,6 +71,9 @@ function largestBlock(keys: Iterable<string>, pattern: RegExp, fallback: number)
   for (const k of keys) max = Math.max(max, Number(pattern.exec(k)?.[1] ?? fallback));
   return max;
 }
+
+/** The layout's numWs at `resolution`, or NaN when no StyleGAN2 network has that resolution (the config check then refuses it). */
+const layoutNumWs = (resolution: number): number => (hasLayout(resolution) ? layerLayout({ resolution }).numWs : NaN);
 
 /** Block resolutions 4, 8, … up to `resolution` (bounded: a hostile config may say Infinity). */
 function resolutionsUpTo(resolution: number): number[] {
@@ -142,7 +146,7 @@ export function inferConfig(
       zDim,
       cDim,
       wDim,
-      numWs: 2 * Math.log2(resolution) - 2,
+      numWs: layoutNumWs(resolution),
       resolution,
       imgChannels: torgb?.dims[0] ?? 3,
       mapping: { numLayers, lrMultiplier: lr },

@@ -6,7 +6,7 @@
  * config from asking for absurd allocations.
  */
 import { z } from '@stylegraph/core';
-import { blockResolutions } from '../stylegan/arch.js';
+import { blockResolutions, hasLayout, layerLayout } from '../stylegan/layout.js';
 
 /** Largest z/w/c dimension and channel count accepted. */
 export const MAX_MODEL_DIM = 4096;
@@ -34,7 +34,7 @@ export const GeneratorConfigSchema = z
     zDim: count(0, MAX_MODEL_DIM),
     cDim: count(0, MAX_MODEL_DIM),
     wDim: count(1, MAX_MODEL_DIM),
-    numWs: count(2, 2 * Math.log2(MAX_MODEL_RESOLUTION) - 2),
+    numWs: count(2, layerLayout({ resolution: MAX_MODEL_RESOLUTION }).numWs),
     resolution: Resolution,
     imgChannels: count(1, 4),
     mapping: MappingSpec,
@@ -43,8 +43,8 @@ export const GeneratorConfigSchema = z
     architecture: z.literal('skip'),
   })
   .superRefine((g, ctx) => {
-    const numWs = 2 * Math.log2(g.resolution) - 2;
-    if (Number.isInteger(numWs) && g.numWs !== numWs) ctx.addIssue({ code: 'custom', path: ['numWs'], message: `resolution ${g.resolution} needs numWs ${numWs}, not ${g.numWs}` });
+    const numWs = hasLayout(g.resolution) ? layerLayout(g).numWs : undefined;
+    if (numWs !== undefined && g.numWs !== numWs) ctx.addIssue({ code: 'custom', path: ['numWs'], message: `resolution ${g.resolution} needs numWs ${numWs}, not ${g.numWs}` });
     if (g.zDim === 0 && g.cDim === 0) ctx.addIssue({ code: 'custom', path: ['zDim'], message: 'zDim and cDim cannot both be 0' });
     checkChannels(g.channels, g.resolution, ctx);
   });

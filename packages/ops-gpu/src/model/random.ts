@@ -5,6 +5,7 @@
  */
 import { RandomState, sizeOf, tensor, type Tensor } from '@stylegraph/core';
 import type { ModelConfig } from './config.js';
+import { layerLayout } from '../stylegan/layout.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors, type ShapeMap } from './state-dict.js';
 
 const FIR = [1, 3, 3, 1].flatMap((a) => [1, 3, 3, 1].map((b) => (a * b) / 64));
@@ -53,7 +54,7 @@ export function standardConfig(opts: { resolution: number; zDim?: number; wDim?:
       zDim: opts.zDim ?? 512,
       cDim,
       wDim,
-      numWs: 2 * Math.log2(res) - 2,
+      numWs: layerLayout({ resolution: res }).numWs,
       resolution: res,
       imgChannels: 3,
       mapping: { numLayers: opts.mappingLayers ?? 8, lrMultiplier: 0.01 },

@@ -2,7 +2,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { tensor } from '@stylegraph/core';
 import { ModelProtoSchema } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
-import { nodeBackends } from '../backend/node.js';
+import { nodeBackend } from '../backend/node.js';
 import { GraphBuilder } from './builder.js';
 import { GraphError } from './errors.js';
 import { IR_VERSION, OPSET } from './serialize.js';
@@ -104,7 +104,7 @@ describe('serialization', () => {
 
   it('exposes taps on request and runs them', async () => {
     const g = build();
-    const s = await nodeBackends.cpu.createSession(g.toModel({ outputs: ['y', 'hidden'] }));
+    const s = await nodeBackend('cpu').createSession(g.toModel({ outputs: ['y', 'hidden'] }));
     expect(s.outputNames).toEqual(['y', 'hidden']);
     const out = await s.run({ x: tensor('float32', [1, 2], Float32Array.of(-1, 2)) });
     expect([...(out['hidden']?.data as Float32Array)]).toEqual([0, 4]);

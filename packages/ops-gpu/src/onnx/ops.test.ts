@@ -1,13 +1,13 @@
 import { tensor, type Tensor } from '@stylegraph/core';
 import { describe, expect, it } from 'vitest';
-import { nodeBackends } from '../backend/node.js';
+import { nodeBackend } from '../backend/node.js';
 import { GraphBuilder } from './builder.js';
 import type { ConvTransposeAttrs } from './ops/linear.js';
 import { conv2d, convTranspose2d } from './testing/reference.js';
 import { Rng } from './testing/rng.js';
 
 async function run(g: GraphBuilder, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-  const s = await nodeBackends.cpu.createSession(g.toModel());
+  const s = await nodeBackend('cpu').createSession(g.toModel());
   try {
     return await s.run(feeds);
   } finally {

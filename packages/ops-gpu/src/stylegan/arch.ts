@@ -1,8 +1,11 @@
 /**
  * The architecture facts the builders need, derived from a generator/discriminator config:
- * block resolutions, channels, and the w-index layout (a block's ToRGB shares its w index with
- * the next block's first conv).
+ * block resolutions, channels, and each synthesis layer with its w index (from the layer
+ * layout, layout.ts).
  */
+import { blockResolutions, layerLayout } from './layout.js';
+
+export { blockResolutions };
 
 export interface GeneratorArch {
   readonly zDim: number;
@@ -28,13 +31,6 @@ export interface DiscriminatorArch {
   readonly mapping: { readonly numLayers: number; readonly lrMultiplier: number } | null;
 }
 
-/** 4, 8, …, resolution. */
-export function blockResolutions(resolution: number): number[] {
-  const out: number[] = [];
-  for (let r = 4; r <= resolution; r *= 2) out.push(r);
-  return out;
-}
-
 export function channelsAt(channels: Readonly<Record<string, number>>, res: number, what: string): number {
   const c = channels[String(res)];
   if (c === undefined) throw new Error(`${what}: no channel count for resolution ${res}`);
@@ -54,24 +50,21 @@ export interface SynthesisLayerInfo {
 
 /** Every synthesis layer in evaluation order with its w index. */
 export function synthesisLayers(g: GeneratorArch): SynthesisLayerInfo[] {
+  const layout = layerLayout(g);
+  if (layout.numWs !== g.numWs) throw new Error(`synthesis: resolution ${g.resolution} needs numWs = ${layout.numWs}, the config says ${g.numWs}`);
   const out: SynthesisLayerInfo[] = [];
-  let w = 0;
   for (const res of blockResolutions(g.resolution)) {
     const c = channelsAt(g.channels, res, 'synthesis');
-    if (res === 4) {
-      out.push({ name: 'b4.conv1', res, inChannels: c, outChannels: c, wIndex: w, kind: 'const-conv' });
-      out.push({ name: 'b4.torgb', res, inChannels: c, outChannels: g.imgChannels, wIndex: w + 1, kind: 'torgb' });
-      w += 1;
-    } else {
-      const cin = channelsAt(g.channels, res / 2, 'synthesis');
-      out.push({ name: `b${res}.conv0`, res, inChannels: cin, outChannels: c, wIndex: w, kind: 'up-conv' });
-      out.push({ name: `b${res}.conv1`, res, inChannels: c, outChannels: c, wIndex: w + 1, kind: 'conv' });
-      out.push({ name: `b${res}.torgb`, res, inChannels: c, outChannels: g.imgChannels, wIndex: w + 2, kind: 'torgb' });
-      w += 2;
-    }
+    // The 4 px block convolves its learned constant; every other block's first conv upsamples the previous block's features.
+    layout.convs
+      .filter((l) => l.res === res)
+      .forEach((l, i) => {
+        const kind = res === 4 ? 'const-conv' : i === 0 ? 'up-conv' : 'conv';
+        const cin = kind === 'up-conv' ? channelsAt(g.channels, res / 2, 'synthesis') : c;
+        out.push({ name: l.name, res, inChannels: cin, outChannels: c, wIndex: l.w, kind });
+      });
+    for (const l of layout.toRgb.filter((t) => t.res === res)) out.push({ name: l.name, res, inChannels: c, outChannels: g.imgChannels, wIndex: l.w, kind: 'torgb' });
   }
-  const numWs = w + 1;
-  if (numWs !== g.numWs) throw new Error(`synthesis: resolution ${g.resolution} needs numWs = ${numWs}, the config says ${g.numWs}`);
   return out;
 }
 

@@ -5,16 +5,16 @@
  * on cpu (absolute 1e-4 for tensors in −1…1), 1e-3 on webgpu (opt-in, see backend/webgpu.test.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@stylegraph/core';
 import { readFile } from 'node:fs/promises';
 import { folderSource } from '../model/node-files.js';
 import { loadModel, type LoadedModel } from '../model/load.js';
 import { readSafetensors } from '../model/safetensors.js';
-import { registerNodeBackends } from '../backend/node.js';
-import { openSession } from '../backend/index.js';
+import { nodeBackend } from '../backend/node.js';
+import type { Compute } from '../compute/compute.js';
+import { createNodeCompute } from '../compute/node.js';
 import { buildGradient, checkGradients } from '../grad/index.js';
-import { getBackend } from '../backend/index.js';
 import { StyleGAN2 } from './generator.js';
 import { buildSynthesis, noiseInputName } from './synthesis.js';
 import { noiseLayers } from './arch.js';
@@ -41,6 +41,7 @@ describe.each(backends.flatMap((b) => ['cfg512', 'small'].map((c) => [c, b] as c
   let model: LoadedModel;
   let cases: Map<string, Tensor<'float32'>>;
   let sg: StyleGAN2;
+  let compute: Compute;
   const at = (k: string) => {
     const t = cases.get(k);
     if (!t) throw new Error(`fixture has no ${k}`);
@@ -48,11 +49,12 @@ describe.each(backends.flatMap((b) => ['cfg512', 'small'].map((c) => [c, b] as c
   };
 
   beforeAll(async () => {
-    registerNodeBackends();
+    compute = createNodeCompute({ backend });
     model = await loadModel(folderSource(fixtures(name)));
     cases = readSafetensors(new Uint8Array(await readFile(`${fixtures(name)}cases.safetensors`))).tensors as Map<string, Tensor<'float32'>>;
-    sg = new StyleGAN2(model, backend);
+    sg = new StyleGAN2(model, compute);
   });
+  afterAll(() => compute.clear());
 
   it('mapping (and truncation in TypeScript)', async () => {
     const ws = await sg.mapping(at('z'), cases.get('c'));
@@ -92,7 +94,7 @@ describe.each(backends.flatMap((b) => ['cfg512', 'small'].map((c) => [c, b] as c
     const loss = g.reduceSum(g.mul(img, R), undefined, false);
     const layers = noiseLayers(model.generator);
     const wrt = ['ws', ...layers.map((l) => noiseInputName(l.name))];
-    const session = await openSession(backend, buildGradient(g, loss, wrt).toModel());
+    const session = await compute.session(buildGradient(g, loss, wrt).toModel());
     const feeds: Record<string, Tensor> = { R: at('grad_R'), ws: at('ws'), noise_scale: tensor('float32', at('noise_scale').dims, at('noise_scale').data) };
     for (const l of layers) feeds[noiseInputName(l.name)] = at(`noise.${l.name}`);
     const out = await session.run(feeds);
@@ -103,7 +105,6 @@ describe.each(backends.flatMap((b) => ['cfg512', 'small'].map((c) => [c, b] as c
 
 describe('synthesis gradients against finite differences', () => {
   it('d(Σ img·R)/d(W+, noise) of the whole cfg512 synthesis network', async () => {
-    registerNodeBackends();
     const model = await loadModel(folderSource(fixtures('cfg512')));
     const cases = readSafetensors(new Uint8Array(await readFile(`${fixtures('cfg512')}cases.safetensors`))).tensors as Map<string, Tensor<'float32'>>;
     const g = buildSynthesis(model.generator, model.weights.generator);
@@ -114,7 +115,7 @@ describe('synthesis gradients against finite differences', () => {
     const feeds: Record<string, Tensor> = { R: cases.get('grad_R')!, ws: cases.get('ws')!, noise_scale: cases.get('noise_scale')! };
     for (const l of layers) feeds[noiseInputName(l.name)] = cases.get(`noise.${l.name}`)!;
     const wrt = ['ws', noiseInputName(layers[0]!.name), noiseInputName(layers.at(-1)!.name)];
-    const results = await checkGradients(g, loss, wrt, feeds, getBackend('cpu'), { eps: 2e-3, maxElements: 24 });
+    const results = await checkGradients(g, loss, wrt, feeds, nodeBackend('cpu'), { eps: 2e-3, maxElements: 24 });
     for (const r of results) {
       expect(r.checked, r.input).toBeGreaterThan(0);
       expect(r.relError, r.input).toBeLessThan(2e-2);

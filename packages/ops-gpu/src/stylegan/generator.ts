@@ -1,12 +1,13 @@
 /**
- * A StyleGAN2 generator (and discriminator) ready to run: builds its ONNX models from the
- * weights on first use (cached by weights hash and options), opens sessions on a backend, and
- * feeds noise for each mode. Mapping and synthesis are separate models so truncation and
+ * A StyleGAN2 generator (and discriminator) ready to run on a Compute: its ONNX models are
+ * built from the weights when the compute has neither their session nor their bytes cached
+ * (keyed by weights hash and options), and it feeds noise for each mode. Mapping and synthesis are separate models so truncation and
  * mixing can happen on W+ in between.
  */
 import { RandomState, tensor, type Tensor } from '@stylegraph/core';
-import { cacheKey, ModelCache } from '../onnx/index.js';
-import { sessionCache, type Backend, type Session } from '../backend/index.js';
+import type { Session } from '../backend/index.js';
+import type { Compute } from '../compute/index.js';
+import { cacheKey } from '../onnx/index.js';
 import { noiseLayers, type DiscriminatorArch, type GeneratorArch } from './arch.js';
 import { buildDiscriminator } from './discriminator.js';
 import { buildMapping, wAvg } from './mapping.js';
@@ -32,12 +33,11 @@ export interface SynthesisRun {
   readonly taps?: readonly string[];
 }
 
-const models = new ModelCache(16);
-
 export class StyleGAN2 {
   constructor(
     readonly model: StyleGANModel,
-    readonly backend: string | Backend = 'auto',
+    /** Where the networks run; its caches hold their sessions and built models. */
+    readonly compute: Compute,
   ) {}
 
   get config(): GeneratorArch {
@@ -117,8 +117,6 @@ export class StyleGAN2 {
   }
 
   private async session(what: readonly unknown[], build: () => Uint8Array): Promise<Session> {
-    const key = await cacheKey([this.model.contentHash, ...what]);
-    const bytes = await models.getOrBuild(key, build);
-    return sessionCache.open(this.backend, bytes, {});
+    return this.compute.session({ key: await cacheKey([this.model.contentHash, ...what]), build });
   }
 }

@@ -16,7 +16,7 @@ export const RenderFaces = defineNode({
     size: z.union([z.literal(64), z.literal(128), z.literal(256)]).default(64).describe('Image size in pixels.'),
   }),
   inferShapes: (p) => ({ B: parseSeedList(p.seeds).length, S: p.size }),
-  purity: 'seeded',
+  purity: 'pure',
   run: ({ params, ctx }) => {
     const seeds = parseSeedList(params.seeds);
     const S = params.size;

@@ -2,11 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { randn, tensor, type Tensor } from '@stylegraph/core';
-import { loadModel } from '@stylegraph/ops-gpu';
-import { folderSource, registerNodeBackends } from '@stylegraph/ops-gpu/node';
+import { layerLayout, loadModel } from '@stylegraph/ops-gpu';
+import { folderSource } from '@stylegraph/ops-gpu/node';
 import { generatorValue, noiseLayerSet, psiValues, styleganPlugin } from './index.js';
-
-registerNodeBackends();
 
 const node = (type: string) => styleganPlugin.nodes.find((n) => n.type === type)!;
 const call = async (type: string, inputs: object, params: object, ctx: object = {}) =>
@@ -35,7 +33,7 @@ describe('figure nodes', () => {
     const generator = generatorValue(model);
     const numWs = model.config.generator.numWs;
     const w = tensor('float32', [2, numWs, 512], Float32Array.from(randn(5, 2 * numWs * 512)));
-    const ctx = { backend: 'cpu' };
+    const ctx = {}; // truncation needs no compute
     const { w: sweep } = await call('stylegan/TruncationSweep', { generator, w }, { from: -1, to: 1, steps: 3, cutoff: 2 }, ctx);
     expect(sweep!.dims).toEqual([6, numWs, 512]);
     const size = numWs * 512;
@@ -53,12 +51,14 @@ describe('figure nodes', () => {
   });
 
   it('Noise layers select conv layers by index or resolution preset', () => {
-    const res = [4, 8, 8, 16, 16, 32, 32, 64, 64];
+    // A 64 px generator's conv layers: 4, 8, 8, 16, 16, 32, 32, 64, 64 px.
+    const res = layerLayout({ resolution: 64 });
     expect([...noiseLayerSet('coarse', res)]).toEqual([0, 1, 2]);
     expect([...noiseLayerSet('middle', res)]).toEqual([3, 4, 5, 6]);
     expect([...noiseLayerSet('fine', res)]).toEqual([7, 8]);
     expect([...noiseLayerSet('0-1,8', res)]).toEqual([0, 1, 8]);
     expect(() => noiseLayerSet('0-9', res)).toThrow(/beyond this generator’s 9 conv layers/);
     expect(() => noiseLayerSet('x', res)).toThrow(/not a layer range/);
+    expect([...noiseLayerSet('fine', layerLayout({ resolution: 32 }))]).toEqual([]);
   });
 });

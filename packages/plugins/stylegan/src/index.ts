@@ -19,7 +19,10 @@ import { RepeatW } from './nodes/repeat.js';
 
 export { noiseLayerSet };
 export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, TruncationSweep, RepeatW, mixLayers, psiValues };
-export { generatorValue, type StyleGANGenerator } from './generator-value.js';
+export { generatorValue, type StyleGANGenerator, type GeneratorSource } from './generator-value.js';
+export { openGenerator } from './open-generator.js';
+/** The port kinds this plugin declares, for plugins whose nodes take or give them. */
+export * as kinds from './kinds.js';
 export type { NoiseSpec } from './nodes/noise.js';
 
 export const styleganPlugin = definePlugin({

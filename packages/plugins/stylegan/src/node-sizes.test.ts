@@ -2,9 +2,9 @@
 // planned: statically where the seeds fix them, and exactly once the generator has loaded.
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Registry, bindOutputSizes, checkGraph, execute, isTensor, planMemory, tensor, writeNpy, type FileAccess, type RunSizes } from '@stylegraph/core';
-import { registerNodeBackends } from '@stylegraph/ops-gpu/node';
+import { createNodeCompute } from '@stylegraph/ops-gpu/node';
 import { styleganPlugin } from './index.js';
 
 const root = fileURLToPath(new URL('../../../ops-gpu/fixtures/', import.meta.url));
@@ -62,7 +62,7 @@ const doc = {
 };
 const batches = { z: 3, m: 3, t: 3, sweep: 6, rep: 6, mean: 1, grid: 18, pairs: 6, lerp: 7, slerp: 5, edit: 14, s: 14 };
 
-beforeAll(() => registerNodeBackends());
+const compute = createNodeCompute({ backend: 'cpu' });
 
 describe('stylegan node sizes', () => {
   it('fix every batch at check time', () => {
@@ -75,7 +75,7 @@ describe('stylegan node sizes', () => {
   it('plan exactly what the nodes output once the generator is known', async () => {
     const g = checkGraph(doc, registry).graph!;
     const outputs = new Map<string, Readonly<Record<string, unknown>>>();
-    const s = await execute(g, { files, backend: 'cpu', targets: Object.keys(batches), onOutputs: (id, o) => outputs.set(id, o) });
+    const s = await execute(g, { files, services: { compute }, targets: Object.keys(batches), onOutputs: (id, o) => outputs.set(id, o) });
     expect(s.status).toBe('ok');
     const sizes: RunSizes = new Map();
     bindOutputSizes(g, 'g', outputs.get('g')!, sizes);

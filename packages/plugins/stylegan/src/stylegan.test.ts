@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomState, Registry, checkGraph, execute, randn, tensor, writeNpy, type FileAccess, type Tensor } from '@stylegraph/core';
 import { StyleGAN2, loadModel, truncate, type LoadedModel } from '@stylegraph/ops-gpu';
-import { folderSource, registerNodeBackends } from '@stylegraph/ops-gpu/node';
+import { createNodeCompute, folderSource } from '@stylegraph/ops-gpu/node';
 import { styleganPlugin, mixLayers } from './index.js';
 
 const root = fileURLToPath(new URL('../../../ops-gpu/fixtures/', import.meta.url));
@@ -15,13 +15,14 @@ const files: FileAccess = {
   },
 };
 const registry = new Registry([styleganPlugin]);
+const compute = createNodeCompute({ backend: 'cpu' });
 let model: LoadedModel;
 
 async function run(nodes: Record<string, unknown>, edges: [string, string][], targets: string[]) {
   const doc = { format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/plugin-stylegan': '^0.1.0' }, nodes, edges: edges.map(([from, to]) => ({ from, to })) };
   const checked = checkGraph(doc, registry);
   expect(checked.diagnostics).toEqual([]);
-  const s = await execute(checked.graph!, { files, backend: 'cpu', targets });
+  const s = await execute(checked.graph!, { files, services: { compute }, targets });
   for (const [id, r] of Object.entries(s.nodes)) expect(r.error, id).toBeUndefined();
   return s.outputs;
 }
@@ -45,7 +46,6 @@ const wires: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  registerNodeBackends();
   model = await loadModel(folderSource(`${root}cfg512`));
 });
 
@@ -54,7 +54,7 @@ describe('@stylegraph/plugin-stylegan', () => {
     const out = await run(pipeline(), wires, ['z', 't', 's']);
     const z = out['z.z'] as Tensor<'float32'>;
     expect(Array.from(z.data.subarray(512))).toEqual(Array.from(Float32Array.from(randn(6600, 512))));
-    const sg = new StyleGAN2(model, 'cpu');
+    const sg = new StyleGAN2(model, compute);
     const w = truncate(await sg.mapping(z), sg.wAvg, 0.5);
     expect(Array.from((out['t.w'] as Tensor<'float32'>).data)).toEqual(Array.from(w.data));
     const { img } = await sg.synthesis(w, { noise: 'const' });
@@ -106,17 +106,17 @@ describe('@stylegraph/plugin-stylegan', () => {
     const out = await run({ g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'pkl/a32.pkl' } } }, [], ['g']);
     expect((out['g.generator'] as { dims: unknown }).dims).toEqual({ zDim: 16, cDim: 0, wDim: 16, numWs: 8, C: 3, res: 32 });
     const doc = { format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/plugin-stylegan': '^0.1.0' }, nodes: { g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'pkl/evil-eval.pkl' } } }, edges: [] };
-    const s = await execute(checkGraph(doc, registry).graph!, { files, backend: 'cpu' });
+    const s = await execute(checkGraph(doc, registry).graph!, { files, services: { compute } });
     expect(s.nodes.g).toMatchObject({ status: 'failed', error: { code: 'MODEL_INVALID', message: expect.stringContaining('refusing to load global builtins.eval') } });
   });
 
   it('refuses a truncation cutoff beyond numWs and a missing class', async () => {
     const doc = { format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/plugin-stylegan': '^0.1.0' }, nodes: pipeline({ t: { type: 'stylegan/Truncation', version: 1, params: { cutoff: 99 } } }), edges: wires.map(([from, to]) => ({ from, to })) };
-    const s = await execute(checkGraph(doc, registry).graph!, { files, backend: 'cpu' });
+    const s = await execute(checkGraph(doc, registry).graph!, { files, services: { compute } });
     expect(s.nodes.t).toMatchObject({ status: 'failed', error: { code: 'CUTOFF_OUT_OF_RANGE' } });
     const small = { ...pipeline(), g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'small' } } };
     const d2 = { ...doc, nodes: small };
-    const s2 = await execute(checkGraph(d2, registry).graph!, { files, backend: 'cpu' });
+    const s2 = await execute(checkGraph(d2, registry).graph!, { files, services: { compute } });
     expect(s2.nodes.m).toMatchObject({ status: 'failed', error: { code: 'CLASS_MISSING' } });
   });
 });
@@ -153,8 +153,8 @@ describe('latent nodes', () => {
 
   it('MeanW is the mean of mapping over NumPy-exact z samples', async () => {
     const gen = (await run({ g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'cfg512' } } }, [], ['g']))['g.generator'];
-    const { w } = await call('stylegan/MeanW', { generator: gen }, { samples: 5, seed: 9 }, { backend: 'cpu', random: (s: number) => new RandomState(s), throwIfAborted: () => {}, progress: () => {} });
-    const ws = await new StyleGAN2(model, 'cpu').mapping(tensor('float32', [5, 512], Float32Array.from(randn(9, 5 * 512))));
+    const { w } = await call('stylegan/MeanW', { generator: gen }, { samples: 5, seed: 9 }, { services: { compute }, random: (s: number) => new RandomState(s), throwIfAborted: () => {}, progress: () => {} });
+    const ws = await new StyleGAN2(model, compute).mapping(tensor('float32', [5, 512], Float32Array.from(randn(9, 5 * 512))));
     const k = 17;
     const mean = [0, 1, 2, 3, 4].reduce((acc, i) => acc + ws.data[i * 6 * 512 + k]!, 0) / 5;
     expect(w!.dims).toEqual([1, 6, 512]);

@@ -55,6 +55,9 @@ export const fileRoutes = router({
   /** Model folders (config.json + generator.safetensors) in the workspace. */
   models: procedure.query(({ ctx }) => ctx.workspace.listFolders(['config.json', 'generator.safetensors'])),
 
+  /** Every file in the workspace (up to the listing limit), for the params of nodes that read files. */
+  inputs: procedure.query(({ ctx }) => ctx.workspace.list(() => true)),
+
   /** Files that runs wrote, under `out/`. */
   outputs: procedure.query(({ ctx }) => ctx.workspace.list(() => true, 'out').catch(() => [] as string[])),
 

@@ -1,5 +1,5 @@
 /** Node types, validation and reading graphs out of PNGs: what the editor needs to build a graph. */
-import { PORT_KINDS, checkGraph, z } from '@stylegraph/core';
+import { checkGraph, z } from '@stylegraph/core';
 import { graphFromPng } from '../../graph-file.js';
 import { procedure, router } from '../trpc.js';
 import { guessBase } from './png-base.js';
@@ -11,7 +11,8 @@ export const graphRoutes = router({
   /** Every node type with ports and param JSON Schemas, plus the port kinds and plugin versions. */
   nodeTypes: procedure.query(({ ctx }) => ({
     nodes: ctx.registry.describeAll(),
-    portKinds: Object.fromEntries(Object.entries(PORT_KINDS).map(([k, v]) => [k, v.description])),
+    // Every kind by name: description, dims and the colour editors draw its handles in.
+    portKinds: Object.fromEntries(ctx.registry.describeKinds().map((k) => [k.name, k])),
     plugins: ctx.registry.listPlugins().map((p) => ({ name: p.name, version: p.version })),
   })),
 

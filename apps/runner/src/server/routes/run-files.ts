@@ -5,7 +5,7 @@
  * folder, atomically.
  */
 import { basename, join, resolve } from 'node:path';
-import { NodeError, z } from '@stylegraph/core';
+import { isNodeError, z } from '@stylegraph/core';
 import { TRPCError } from '@trpc/server';
 import { graphName } from '../../commands/run.js';
 import { NodeFiles } from '../../host/node-files.js';
@@ -43,7 +43,7 @@ export const runFileRoutes = router({
       const full = await files.write(input.path, new Uint8Array(Buffer.from(input.base64, 'base64')));
       return { written: ctx.workspace.relative(resolve(full)) };
     } catch (e) {
-      if (e instanceof NodeError) throw new TRPCError({ code: 'FORBIDDEN', message: e.message });
+      if (isNodeError(e)) throw new TRPCError({ code: 'FORBIDDEN', message: e.message });
       throw e;
     }
   }),

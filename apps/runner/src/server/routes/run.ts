@@ -32,10 +32,10 @@ export const runRoutes = router({
         const name = file ? graphName(basename(file)) : 'untitled';
         const outDir = join(ctx.workspace.root, 'out', name);
         // Loaded on demand, so a server that only edits never starts onnxruntime.
-        const { cliBackend } = await import('../../host/backend.js');
-        const backend = await cliBackend(input.backend);
+        const { usableCompute } = await import('../../host/compute.js');
+        const compute = await usableCompute(await ctx.compute.get(), input.backend);
         const files = new RunFiles(ctx.workspace, readRoot, outDir);
-        const record = ctx.runs.start(check.graph, { files, backend, diagnostics: check.diagnostics, slot });
+        const record = ctx.runs.start(check.graph, { files, compute, diagnostics: check.diagnostics, slot });
         return { ok: true as const, runId: record.id, diagnostics: check.diagnostics };
       } catch (e) {
         slot.release();

@@ -13,7 +13,7 @@ export const RandomNormal = defineNode({
   // Its rank is the param's, so the port states only the element count N.
   outputs: { tensor: { type: 'Tensor', elements: 'N' } },
   params: z.object({
-    seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seed, 0 … 2³²−1, as in NumPy.'),
+    seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seed, 0 … 2³²−1, as in NumPy.').meta({ widget: 'seed' }),
     shape: z
       .array(z.number().int().min(1).max(1 << 20))
       .min(1)
@@ -24,7 +24,7 @@ export const RandomNormal = defineNode({
     dtype: z.enum(['float32', 'float64']).default('float64').describe('float64 keeps NumPy’s exact values.'),
   }),
   inferShapes: (p) => ({ N: sizeOf(p.shape) }),
-  purity: 'seeded',
+  purity: 'pure',
   run: ({ params, ctx }) => {
     const values = ctx.random(params.seed).randn(sizeOf(params.shape));
     const data = params.dtype === 'float32' ? Float32Array.from(values) : values;

@@ -4,6 +4,7 @@
  * frames, ending exactly on the last key.
  */
 import { NodeError, defineNode, tensor, z, type ShapeInputs, type Tensor } from '@stylegraph/core';
+import { WPlus, Z } from '../kinds.js';
 
 type Mix = (a: Float32Array, b: Float32Array, t: number, out: Float32Array) => void;
 
@@ -56,8 +57,8 @@ export const Interpolate = defineNode({
   title: 'Interpolate W+',
   category: 'Latents',
   description: 'Linear interpolation in W+ between consecutive latents of the batch.',
-  inputs: { w: { type: 'WPlus', shape: ['K', 'numWs', 'wDim'] } },
-  outputs: { w: { type: 'WPlus', shape: ['F', 'numWs', 'wDim'] } },
+  inputs: { w: { type: WPlus, shape: ['K', 'numWs', 'wDim'] } },
+  outputs: { w: { type: WPlus, shape: ['F', 'numWs', 'wDim'] } },
   params: Steps,
   inferShapes: frameCount,
   purity: 'pure',
@@ -70,8 +71,8 @@ export const InterpolateZ = defineNode({
   title: 'Interpolate z',
   category: 'Latents',
   description: 'Spherical interpolation in Z between consecutive latents of the batch.',
-  inputs: { z: { type: 'Z', shape: ['K', 'zDim'] } },
-  outputs: { z: { type: 'Z', shape: ['F', 'zDim'] } },
+  inputs: { z: { type: Z, shape: ['K', 'zDim'] } },
+  outputs: { z: { type: Z, shape: ['F', 'zDim'] } },
   params: Steps,
   inferShapes: frameCount,
   purity: 'pure',

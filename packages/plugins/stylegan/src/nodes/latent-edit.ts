@@ -4,6 +4,7 @@
  */
 import { NodeError, NpyError, defineNode, readNpy, tensor, z } from '@stylegraph/core';
 import { mixLayers } from './style-mix.js';
+import { WPlus } from '../kinds.js';
 
 export const LatentEdit = defineNode({
   type: 'stylegan/LatentEdit',
@@ -11,12 +12,12 @@ export const LatentEdit = defineNode({
   title: 'Latent edit',
   category: 'Latents',
   description: 'Moves W+ along a direction: w + α·n for each α (output batch = B × number of α, latent-major).',
-  inputs: { w: { type: 'WPlus', shape: ['B', 'numWs', 'wDim'] } },
-  outputs: { w: { type: 'WPlus', shape: ['E', 'numWs', 'wDim'] } },
+  inputs: { w: { type: WPlus, shape: ['B', 'numWs', 'wDim'] } },
+  outputs: { w: { type: WPlus, shape: ['E', 'numWs', 'wDim'] } },
   params: z.object({
     direction: z.string().regex(/\.npy$/, 'a .npy file').describe('Direction file, [wDim] or [numWs, wDim].'),
     alphas: z.array(z.number().min(-1000).max(1000)).min(1).max(1000).default([1]).describe('Step sizes α.'),
-    layers: z.string().optional().describe('Only these ws, e.g. "0-7" or "coarse" (default all).'),
+    layers: z.string().optional().describe('Only these ws, e.g. "0-7" or "coarse" (default all).').meta({ widget: 'layers', layers: 'ws' }),
   }),
   inferShapes: (p, { dims: { B } }) => ({ E: B === undefined ? undefined : B * p.alphas.length }),
   fileParams: ['direction'],

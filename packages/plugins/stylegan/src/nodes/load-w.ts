@@ -3,6 +3,7 @@
  * `projected_w.npz` NVIDIA's projector writes (array "w") — checked against the generator.
  */
 import { NodeError, NpyError, ZipError, defineNode, readNpy, readStoredZip, tensor, z } from '@stylegraph/core';
+import { Generator, WPlus } from '../kinds.js';
 
 export const LoadW = defineNode({
   type: 'stylegan/LoadW',
@@ -10,8 +11,8 @@ export const LoadW = defineNode({
   title: 'Load W+',
   category: 'Latents',
   description: 'Reads W+ from .npy or NVIDIA’s projected_w.npz (e.g. a projection made with NVIDIA’s projector.py).',
-  inputs: { generator: { type: 'Generator' } },
-  outputs: { w: { type: 'WPlus' } },
+  inputs: { generator: { type: Generator } },
+  outputs: { w: { type: WPlus } },
   params: z.object({
     path: z.string().regex(/\.(npy|npz)$/, 'a .npy or .npz file').describe('File relative to the graph.'),
     key: z.string().default('w').describe('Array name inside an .npz.'),

@@ -1,6 +1,7 @@
 /** `stylegan/Mapping`: z (+ class) → W+ `[B, numWs, wDim]`. */
 import { NodeError, defineNode, tensor, z } from '@stylegraph/core';
 import { runtime } from '../generator-value.js';
+import { C, Generator, WPlus, Z } from '../kinds.js';
 
 export const Mapping = defineNode({
   type: 'stylegan/Mapping',
@@ -9,11 +10,11 @@ export const Mapping = defineNode({
   category: 'StyleGAN',
   description: 'The mapping network: z (and a class for conditional models) to W+.',
   inputs: {
-    generator: { type: 'Generator' },
-    z: { type: 'Z' },
-    c: { type: 'C', optional: true, description: 'One-hot classes; overrides the classIndex param.' },
+    generator: { type: Generator },
+    z: { type: Z },
+    c: { type: C, optional: true, description: 'One-hot classes; overrides the classIndex param.' },
   },
-  outputs: { w: { type: 'WPlus' } },
+  outputs: { w: { type: WPlus } },
   params: z.object({
     classIndex: z.number().int().min(0).optional().describe('Class for conditional models (when no c input).'),
   }),

@@ -1,6 +1,7 @@
 /** `stylegan/MeanW`: w_avg recomputed as the mean of mapping(z) over N seeded samples. */
 import { defineNode, tensor, z } from '@stylegraph/core';
 import { runtime } from '../generator-value.js';
+import { Generator, WPlus } from '../kinds.js';
 
 export const MeanW = defineNode({
   type: 'stylegan/MeanW',
@@ -8,14 +9,14 @@ export const MeanW = defineNode({
   title: 'Mean w',
   category: 'Latents',
   description: 'The average w of N random z (NumPy-exact normals from one seed), broadcast to W+ [1, numWs, wDim].',
-  inputs: { generator: { type: 'Generator' } },
-  outputs: { w: { type: 'WPlus', shape: [1, 'numWs', 'wDim'] } },
+  inputs: { generator: { type: Generator } },
+  outputs: { w: { type: WPlus, shape: [1, 'numWs', 'wDim'] } },
   params: z.object({
     samples: z.number().int().min(1).max(1_000_000).default(10_000).describe('Number of z samples.'),
-    seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seed of the z stream.'),
+    seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seed of the z stream.').meta({ widget: 'seed' }),
     classIndex: z.number().int().min(0).optional().describe('Class for conditional models.'),
   }),
-  purity: 'seeded',
+  purity: 'pure',
   run: async ({ inputs, params, ctx }) => {
     const sg = runtime(inputs.generator, ctx);
     const { zDim, cDim, numWs, wDim } = inputs.generator.dims;

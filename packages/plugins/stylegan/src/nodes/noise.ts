@@ -1,8 +1,9 @@
 /** `stylegan/Noise`: the per-layer noise inputs — stored (const), seeded random, or none — and their strengths. */
 import { NodeError, defineNode, z } from '@stylegraph/core';
-import { noiseLayers } from '@stylegraph/ops-gpu';
-import type { StyleGANGenerator } from '../generator-value.js';
-import { parseLayerSpec } from './layer-spec.js';
+import { layerChoices, type LayerLayout } from '@stylegraph/ops-gpu';
+import { generatorLayout } from '../generator-value.js';
+import { selectLayers } from './layers.js';
+import { Generator, Noise as NoiseKind } from '../kinds.js';
 
 export interface NoiseSpec {
   readonly mode: 'const' | 'random' | 'none';
@@ -11,11 +12,9 @@ export interface NoiseSpec {
   readonly scale: readonly number[];
 }
 
-/** Conv-layer indices selected by "0-3,7" or the presets coarse (≤ 8 px), middle (16–32 px), fine (≥ 64 px). */
-export function noiseLayerSet(spec: string, layerRes: readonly number[]): Set<number> {
-  const presets: Record<string, (i: number) => boolean> = { coarse: (i) => layerRes[i]! <= 8, middle: (i) => layerRes[i]! >= 16 && layerRes[i]! <= 32, fine: (i) => layerRes[i]! >= 64 };
-  const n = layerRes.length;
-  return new Set(parseLayerSpec(spec, n, presets, { example: '0-3', beyond: (part) => `noise layers ${part} go beyond this generator’s ${n} conv layers (0…${n - 1})` }));
+/** Noise-layer indices selected by "0-3,7" or the layout's groups (coarse, middle, fine); a group may select none. */
+export function noiseLayerSet(spec: string, layout: LayerLayout): Set<number> {
+  return new Set(selectLayers(spec, layerChoices(layout, 'noise'), { allowEmptyGroups: true }));
 }
 
 export const Noise = defineNode({
@@ -24,11 +23,11 @@ export const Noise = defineNode({
   title: 'Noise',
   category: 'StyleGAN',
   description: 'Noise for synthesis: const (the model’s stored maps), random (seeded, NumPy-exact normals) or none, with global and per-layer strength multipliers.',
-  inputs: { generator: { type: 'Generator' } },
-  outputs: { noise: { type: 'Noise' } },
+  inputs: { generator: { type: Generator } },
+  outputs: { noise: { type: NoiseKind } },
   params: z.object({
     mode: z.enum(['const', 'random', 'none']).default('const').describe('Which noise maps.'),
-    seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seed of random maps.'),
+    seed: z.number().int().min(0).max(0xffffffff).default(0).describe('Seed of random maps.').meta({ widget: 'seed' }),
     strength: z.number().min(0).max(100).default(1).describe('Multiplier on every layer’s learned noise strength.'),
     layerStrength: z.array(z.number().min(0).max(100)).optional().describe('Per conv layer multipliers (b4.conv1, b8.conv0, b8.conv1, …).'),
     layers: z
@@ -36,14 +35,16 @@ export const Noise = defineNode({
       .min(1)
       .nullable()
       .default(null)
-      .describe('Conv layers that get noise, the others none: indices like "0-3" (0 = b4.conv1, 1 = b8.conv0, …) or coarse (4–8 px) / middle (16–32 px) / fine (64 px and up); null = all.'),
+      .describe('Conv layers that get noise, the others none: indices like "0-3" (0 = b4.conv1, 1 = b8.conv0, …) or coarse (4–8 px) / middle (16–32 px) / fine (64 px and up); null = all.')
+      .meta({ widget: 'layers', layers: 'noise' }),
   }),
-  purity: 'seeded',
+  purity: 'pure',
   run: ({ inputs, params }) => {
-    const layers = noiseLayers((inputs.generator as StyleGANGenerator).model.config.generator);
+    const layout = generatorLayout(inputs.generator);
+    const layers = layout.noise;
     const per = params.layerStrength ?? layers.map(() => 1);
     if (per.length !== layers.length) throw new NodeError('LAYERS_INVALID', `layerStrength needs ${layers.length} values (one per conv layer), got ${per.length}`);
-    const on = params.layers === null ? null : noiseLayerSet(params.layers, layers.map((l) => l.res));
+    const on = params.layers === null ? null : noiseLayerSet(params.layers, layout);
     const noise: NoiseSpec = { mode: params.mode, seed: params.seed, scale: per.map((s, i) => (on && !on.has(i) ? 0 : s * params.strength)) };
     return { noise };
   },

@@ -1,5 +1,6 @@
 /** `stylegan/RepeatW`: each latent of a batch repeated N times in a row (e.g. to draw several noise maps for one w). */
 import { defineNode, tensor, z } from '@stylegraph/core';
+import { WPlus } from '../kinds.js';
 
 export const RepeatW = defineNode({
   type: 'stylegan/RepeatW',
@@ -7,8 +8,8 @@ export const RepeatW = defineNode({
   title: 'Repeat W+',
   category: 'Latents',
   description: 'Repeats every W+ of the batch `count` times (w0, w0, …, w1, w1, …), e.g. to see what the noise alone changes.',
-  inputs: { w: { type: 'WPlus', shape: ['B', 'numWs', 'wDim'] } },
-  outputs: { w: { type: 'WPlus', shape: ['N', 'numWs', 'wDim'] } },
+  inputs: { w: { type: WPlus, shape: ['B', 'numWs', 'wDim'] } },
+  outputs: { w: { type: WPlus, shape: ['N', 'numWs', 'wDim'] } },
   params: z.object({ count: z.number().int().min(1).max(1024).default(8).describe('Copies of each latent.') }),
   inferShapes: (p, { dims: { B } }) => ({ N: B === undefined ? undefined : B * p.count }),
   purity: 'pure',

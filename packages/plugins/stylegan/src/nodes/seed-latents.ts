@@ -1,5 +1,6 @@
 /** `stylegan/SeedLatents`: z for each seed, exactly `np.random.RandomState(seed).randn(1, zDim)` as NVIDIA's scripts draw it. */
 import { defineNode, parseSeedList, seedListParam, tensor, z } from '@stylegraph/core';
+import { Generator, Z } from '../kinds.js';
 
 export const SeedLatents = defineNode({
   type: 'stylegan/SeedLatents',
@@ -7,11 +8,11 @@ export const SeedLatents = defineNode({
   title: 'Seed latents',
   category: 'Latents',
   description: 'One z per seed, NumPy-exact (seed N gives the same z as NVIDIA’s generate.py).',
-  inputs: { generator: { type: 'Generator' } },
-  outputs: { z: { type: 'Z' } },
+  inputs: { generator: { type: Generator } },
+  outputs: { z: { type: Z } },
   params: z.object({ seeds: seedListParam('0-7') }),
   inferShapes: (p) => ({ B: parseSeedList(p.seeds).length }),
-  purity: 'seeded',
+  purity: 'pure',
   run: ({ inputs, params, ctx }) => {
     const seeds = parseSeedList(params.seeds);
     const zDim = inputs.generator.dims.zDim;

@@ -5,18 +5,12 @@
  * the one column), so several sources chain: mix(a, b, coarse) → mix(·, c, fine).
  */
 import { NodeError, defineNode, tensor, z } from '@stylegraph/core';
-import { parseLayerSpec } from './layer-spec.js';
+import { selectLayers, wsChoices } from './layers.js';
+import { WPlus } from '../kinds.js';
 
-/** The StyleGAN paper's split: coarse 4²–8² (ws 0–3), middle 16²–32² (4–7), fine 64²+ (8…). */
-const MIX_PRESETS: Record<string, (i: number) => boolean> = { coarse: (i) => i < 4, middle: (i) => i >= 4 && i < 8, fine: (i) => i >= 8 };
-const PRESET_START: Record<string, number> = { coarse: 0, middle: 4, fine: 8 };
-
+/** The ws of a `numWs`-row W+ that `spec` selects: ranges, or the layout's groups (coarse = ws of 4–8 px, …), which may not be empty. */
 export function mixLayers(spec: string, numWs: number): number[] {
-  return parseLayerSpec(spec, numWs, MIX_PRESETS, {
-    example: '0-6',
-    beyond: (part) => `layers ${part} go beyond this generator’s ${numWs} ws (0…${numWs - 1})`,
-    emptyPreset: (part) => `this generator’s ${numWs} ws have no ${part} layers (${part} starts at ws ${PRESET_START[part]})`,
-  });
+  return selectLayers(spec, wsChoices(numWs));
 }
 
 export const StyleMix = defineNode({
@@ -26,12 +20,12 @@ export const StyleMix = defineNode({
   category: 'Latents',
   description: 'Rows × columns of W+ where the chosen layers come from the column latent (coarse = pose and shape, fine = colours).',
   inputs: {
-    rows: { type: 'WPlus', shape: ['R', 'numWs', 'wDim'] },
-    cols: { type: 'WPlus', shape: ['K', 'numWs', 'wDim'] },
+    rows: { type: WPlus, shape: ['R', 'numWs', 'wDim'] },
+    cols: { type: WPlus, shape: ['K', 'numWs', 'wDim'] },
   },
-  outputs: { w: { type: 'WPlus', shape: ['B', 'numWs', 'wDim'] } },
+  outputs: { w: { type: WPlus, shape: ['B', 'numWs', 'wDim'] } },
   params: z.object({
-    layers: z.string().min(1).default('0-6').describe('Layers taken from the column: ranges like "0-6", or coarse / middle / fine.'),
+    layers: z.string().min(1).default('0-6').describe('Layers taken from the column: ranges like "0-6", or coarse / middle / fine.').meta({ widget: 'layers', layers: 'ws' }),
     mode: z.enum(['grid', 'pairs']).default('grid').describe('grid: every row with every column (rows × cols); pairs: row i with column i, or every row with a single column.'),
   }),
   // grid: R·K latents; pairs: one per row.

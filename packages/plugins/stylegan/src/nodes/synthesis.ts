@@ -3,6 +3,7 @@ import { NodeError, defineNode, tensor, z, type Tensor } from '@stylegraph/core'
 import { runtime } from '../generator-value.js';
 import type { StyleGAN2 } from '@stylegraph/ops-gpu';
 import type { NoiseSpec } from './noise.js';
+import { Generator, Noise, WPlus } from '../kinds.js';
 
 /** Random maps for images start…start+n−1, image i drawn from seed + i (so batching never changes them). */
 function randomMaps(sg: StyleGAN2, seed: number, start: number, n: number): Record<string, Tensor<'float32'>> {
@@ -24,7 +25,7 @@ export const Synthesis = defineNode({
   title: 'Synthesis',
   category: 'StyleGAN',
   description: 'The synthesis network. Without a noise input it uses the model’s stored (const) noise, like generate.py --noise-mode=const.',
-  inputs: { generator: { type: 'Generator' }, w: { type: 'WPlus' }, noise: { type: 'Noise', optional: true } },
+  inputs: { generator: { type: Generator }, w: { type: WPlus }, noise: { type: Noise, optional: true } },
   outputs: { image: { type: 'Image', shape: ['B', 'C', 'res', 'res'] } },
   params: z.object({ batchSize: z.number().int().min(1).max(256).default(8).describe('Images per network run.') }),
   purity: 'pure',

@@ -4,7 +4,8 @@
  */
 import { NodeError, defineNode, tensor, z } from '@stylegraph/core';
 import { truncate } from '@stylegraph/ops-gpu';
-import { runtime } from '../generator-value.js';
+import { generatorWAvg } from '../generator-value.js';
+import { Generator, WPlus } from '../kinds.js';
 
 /** `steps` values from `from` to `to` inclusive. */
 export const psiValues = (from: number, to: number, steps: number): number[] =>
@@ -17,10 +18,10 @@ export const TruncationSweep = defineNode({
   category: 'Latents',
   description: 'Each latent truncated at several ψ (a row per latent): ψ = 1 leaves it, 0 is the average face, −1 the “anti-face”.',
   inputs: {
-    generator: { type: 'Generator' },
-    w: { type: 'WPlus', shape: ['B', 'numWs', 'wDim'] },
+    generator: { type: Generator },
+    w: { type: WPlus, shape: ['B', 'numWs', 'wDim'] },
   },
-  outputs: { w: { type: 'WPlus', shape: ['S', 'numWs', 'wDim'] } },
+  outputs: { w: { type: WPlus, shape: ['S', 'numWs', 'wDim'] } },
   params: z.object({
     from: z.number().min(-2).max(2).default(-1).describe('First ψ.'),
     to: z.number().min(-2).max(2).default(1).describe('Last ψ.'),
@@ -29,10 +30,10 @@ export const TruncationSweep = defineNode({
   }),
   inferShapes: (p, { dims: { B } }) => ({ S: B === undefined ? undefined : B * p.steps }),
   purity: 'pure',
-  run: ({ inputs, params, ctx }) => {
+  run: ({ inputs, params }) => {
     const [B, numWs, wDim] = inputs.w.dims as [number, number, number];
     if (params.cutoff !== null && params.cutoff > numWs) throw new NodeError('CUTOFF_OUT_OF_RANGE', `cutoff ${params.cutoff} is beyond this generator’s ${numWs} ws`);
-    const wAvg = runtime(inputs.generator, ctx).wAvg;
+    const wAvg = generatorWAvg(inputs.generator);
     const psis = psiValues(params.from, params.to, params.steps);
     const size = numWs * wDim;
     const out = new Float32Array(B * psis.length * size);

@@ -1,0 +1,78 @@
+/**
+ * The port kinds this plugin declares: latents, classes, W+, noise settings and generator
+ * handles. A generator crosses a process boundary as a handle — its content hash and the file
+ * it was loaded from — and is re-opened from that file on the other side, never as its weights.
+ */
+import { CodecError, definePortKind, jsonCodec, tensorCodec, type Codec, type Tensor } from '@stylegraph/core';
+import type { StyleGANGenerator } from './generator-value.js';
+import { openGenerator } from './open-generator.js';
+import type { NoiseSpec } from './nodes/noise.js';
+
+const floats = tensorCodec as Codec<Tensor<'float32'>>;
+
+export const Z = definePortKind<Tensor<'float32'>>({
+  name: 'stylegan/Z',
+  description: 'latent codes z, float32 [B, zDim]',
+  dims: ['B', 'zDim'],
+  dtype: 'float32',
+  codec: floats,
+  color: '#e6a23c',
+});
+
+export const C = definePortKind<Tensor<'float32'>>({
+  name: 'stylegan/C',
+  description: 'class labels (one-hot), float32 [B, cDim]',
+  dims: ['B', 'cDim'],
+  dtype: 'float32',
+  codec: floats,
+  color: '#d4a017',
+});
+
+export const WPlus = definePortKind<Tensor<'float32'>>({
+  name: 'stylegan/WPlus',
+  description: 'per-layer styles W+, float32 [B, numWs, wDim]',
+  dims: ['B', 'numWs', 'wDim'],
+  dtype: 'float32',
+  codec: floats,
+  color: '#f56c6c',
+});
+
+export const Noise = definePortKind<NoiseSpec>({
+  name: 'stylegan/Noise',
+  description: 'per-layer noise inputs for a generator of resolution res',
+  dims: ['B', 'res'],
+  check: (v) => {
+    const n = v as Partial<NoiseSpec> | null;
+    return n && typeof n === 'object' && ['const', 'random', 'none'].includes(n.mode as string) && Array.isArray(n.scale) ? undefined : 'expected a noise specification';
+  },
+  codec: jsonCodec(),
+  color: '#909399',
+});
+
+const generatorCodec: Codec<StyleGANGenerator> = {
+  encode(g) {
+    if (!g.source) throw new CodecError(`generator ${g.id} was not loaded from a file, so it cannot be stored as a handle`);
+    return { header: { id: g.id, source: { ...g.source } }, bytes: new Uint8Array(0) };
+  },
+  async decode({ header }, { files }) {
+    const h = header as { id?: unknown; source?: { path?: unknown; convClamp?: unknown } } | null;
+    const path = h?.source?.path;
+    if (typeof h?.id !== 'string' || typeof path !== 'string') throw new CodecError('generator handle: needs an id and a source path');
+    if (!files) throw new CodecError(`generator handle ${path}: this host gives no file access to re-open it`);
+    const clamp = h.source?.convClamp;
+    const g = await openGenerator(files, { path, ...((typeof clamp === 'number' || clamp === null) && { convClamp: clamp }) });
+    if (g.id !== h.id) throw new CodecError(`generator handle ${path}: the file changed (content hash ${g.id.slice(0, 12)}…, the handle names ${h.id.slice(0, 12)}…)`);
+    return g;
+  },
+};
+
+export const Generator = definePortKind<StyleGANGenerator>({
+  name: 'stylegan/Generator',
+  description: 'a loaded generator and the sizes it binds',
+  dims: ['zDim', 'cDim', 'wDim', 'numWs', 'C', 'res'],
+  rigidOutputs: true,
+  check: (v) => (v && typeof v === 'object' && (v as { kind?: unknown }).kind === 'generator' && 'model' in v ? undefined : 'expected a generator loaded by stylegan/LoadGenerator'),
+  sizes: (g) => g.dims,
+  codec: generatorCodec,
+  color: '#9b59b6',
+});
