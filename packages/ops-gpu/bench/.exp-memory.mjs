@@ -12,8 +12,8 @@ const ws = tensor('float32', [batch, config.generator.numWs, 512], Float32Array.
 await sg.synthesis(ws, { noise: 'const' });
 const rss1 = process.memoryUsage().rss;
 const peakWarm = process.resourceUsage().maxRSS * 1024;
-let n = 0; const t0 = performance.now();
+let n = 0; const t0 = performance.now(); const c0 = process.cpuUsage();
 do { await sg.synthesis(ws, { noise: 'const' }); n++; } while ((performance.now() - t0) / 1000 < secs || n < 2);
-const dt = (performance.now() - t0) / 1000;
+const dt = (performance.now() - t0) / 1000; const cpu = process.cpuUsage(c0);
 const m = (x) => Math.round(x / 2 ** 20);
-console.log(JSON.stringify({ memory, ips: +(n * batch / dt).toFixed(3), n, weightsMiB: m(rss0), afterWarmMiB: m(rss1), endMiB: m(process.memoryUsage().rss), peakWarmMiB: m(peakWarm), peakMiB: m(process.resourceUsage().maxRSS * 1024), stats: compute.stats() }));
+console.log(JSON.stringify({ memory, ips: +(n * batch / dt).toFixed(3), n, userSperRun: +(cpu.user / 1e6 / n).toFixed(2), sysSperRun: +(cpu.system / 1e6 / n).toFixed(2), weightsMiB: m(rss0), afterWarmMiB: m(rss1), endMiB: m(process.memoryUsage().rss), peakWarmMiB: m(peakWarm), peakMiB: m(process.resourceUsage().maxRSS * 1024), stats: compute.stats() }));
