@@ -186,6 +186,8 @@ describe('editor (Chromium + stylegraph serve)', () => {
     await node.waitFor();
     const path = page.getByTestId('param-loadImage-path');
     // A param the node reads a file from offers the workspace's files its pattern accepts.
+    // The list loads from the server: wait for its first option.
+    await page.getByTestId('param-loadImage-path-files').locator('option').first().waitFor({ state: 'attached' });
     const offered = await page.getByTestId('param-loadImage-path-files').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(offered.length).toBeGreaterThan(0);
     expect(offered.every((p) => /\.(png|jpe?g)$/.test(p))).toBe(true);

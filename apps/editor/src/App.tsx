@@ -17,7 +17,7 @@ import { useFileActions } from './files/useFileActions';
 import { useWorkspaceFiles } from './files/useWorkspaceFiles';
 import { useRun } from './run/useRun';
 import { useBrowserRun } from './browser/useBrowserRun';
-import { browserUnsupported } from './browser/registry';
+import { browserUnsupported, loadServerPlugins } from './browser/registry';
 import { useShortcuts } from './useShortcuts';
 import { useToast } from './useToast';
 
@@ -32,6 +32,8 @@ export function App() {
   const flow = useReactFlow();
   const { toast, say } = useToast();
   const [types, setTypes] = useState<NodeTypeInfo[]>([]);
+  /** Counts the server's plugins loaded into the page, so what can run in the browser is re-decided. */
+  const [browserPlugins, setBrowserPlugins] = useState(0);
   const typeMap = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
   const [dialog, setDialog] = useState<Dialog | undefined>();
   const [quick, setQuick] = useState<{ at: { x: number; y: number }; text: string } | undefined>();
@@ -49,7 +51,16 @@ export function App() {
   const selected = canvas.selectedNodes.size === 1 ? [...canvas.selectedNodes][0] : undefined;
 
   useEffect(() => {
-    api.graph.nodeTypes.query().then((r) => setTypes(r.nodes), (e: unknown) => say(`cannot reach the server: ${errorMessage(e)}`, 'error'));
+    api.graph.nodeTypes.query().then(
+      (r) => {
+        setTypes(r.nodes);
+        void loadServerPlugins(r.plugins).then((problems) => {
+          setBrowserPlugins((n) => n + 1);
+          for (const p of problems) say(p, 'error');
+        });
+      },
+      (e: unknown) => say(`cannot reach the server: ${errorMessage(e)}`, 'error'),
+    );
   }, [say]);
 
   // Leaving the page with unsaved changes asks first.
@@ -73,7 +84,7 @@ export function App() {
     void files.openPath(path);
   }, [files]);
 
-  const unsupported = useMemo(() => browserUnsupported(Object.values(g.doc.nodes).map((n) => n.type)), [g.doc]);
+  const unsupported = useMemo(() => browserUnsupported(Object.values(g.doc.nodes).map((n) => n.type)), [g.doc, browserPlugins]);
   const doRun = useCallback(() => {
     if (backend === 'browser-webgpu' || backend === 'browser-wasm') {
       if (unsupported) return say(`cannot run in the browser: ${unsupported}`, 'error');

@@ -56,7 +56,7 @@ export function useBrowserRun() {
       const backend = await pickBackend(want);
       setState((s) => ({ ...s, phase: 'running', ...(backend.note && { log: [backend.note] }) }));
       const files = new RemoteFiles(base, path);
-      const stream = valueStream({ event: push, values: (node, values) => push({ type: 'values', node, values }), previews: (node, previews) => push({ type: 'preview', node, previews }) }, previewsOf);
+      const stream = valueStream({ event: push, values: (node, values, step) => push({ type: 'values', node, values, ...(step !== undefined && { step }) }), previews: (node, previews) => push({ type: 'preview', node, previews }) }, previewsOf);
       const summary = await execute(check.graph, {
         files,
         services: { compute: compute().withBackend(backend.name) },

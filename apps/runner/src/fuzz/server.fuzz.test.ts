@@ -53,7 +53,7 @@ describe('fuzz: server routes', () => {
     await symlink(outside, join(ws, 'link'));
     await symlink(outside, join(ws, 'out', 'g', 'link'));
     const runs = new RunManager(0); // no run may start: validation and refusal paths only
-    caller = appRouter.createCaller({ workspace: new Workspace(ws), runs, registry: new Registry(BUILTIN_PLUGINS), compute: serverCompute() });
+    caller = appRouter.createCaller({ workspace: new Workspace(ws), runs, registry: new Registry(BUILTIN_PLUGINS), compute: serverCompute(), browserPlugins: [] });
   });
   afterAll(async () => {
     // Nothing landed outside the workspace.

@@ -26,24 +26,33 @@ const isPlugin = (v: unknown): v is PluginDefinition =>
 
 export class PluginLoadError extends Error {}
 
+/** A plugin and the file its module was imported from. */
+export interface LoadedPlugin {
+  readonly plugin: PluginDefinition;
+  readonly file: string;
+}
+
 /** Imports a module the person running the host named (`--plugin`): a path, or a package resolved from `fromDir`. */
 export async function importPlugin(spec: string, fromDir: string): Promise<PluginDefinition> {
-  let url: string;
+  return (await loadPluginModule(spec, fromDir)).plugin;
+}
+
+async function loadPluginModule(spec: string, fromDir: string): Promise<LoadedPlugin> {
+  let file: string;
   try {
-    const path = spec.startsWith('.') || spec.startsWith('/') ? resolve(fromDir, spec) : createRequire(join(fromDir, 'noop.js')).resolve(spec);
-    url = pathToFileURL(path).href;
+    file = spec.startsWith('.') || spec.startsWith('/') ? resolve(fromDir, spec) : createRequire(join(fromDir, 'noop.js')).resolve(spec);
   } catch {
     throw new PluginLoadError(`plugin ${spec} is not installed (looked from ${fromDir}); install it with npm install ${spec}`);
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
     throw new PluginLoadError(`plugin ${spec} failed to load: ${e instanceof Error ? e.message : String(e)}`);
   }
   const plugin = [mod.default, mod.plugin].find(isPlugin);
   if (!plugin) throw new PluginLoadError(`${spec} does not export a stylegraph plugin (default export from definePlugin)`);
-  return plugin;
+  return { plugin, file };
 }
 
 /** The package.json of an installed package `name`, looked up in node_modules folders from `fromDir` upwards. */
@@ -66,21 +75,28 @@ async function installedManifest(name: string, fromDir: string): Promise<{ keywo
  * validation reports PLUGIN_MISSING or PLUGIN_NAME_INVALID). Only package names are looked up,
  * and only packages that declare the plugin keyword are imported.
  */
-export async function installedPlugin(name: string, fromDir: string): Promise<PluginDefinition | undefined> {
+export async function installedPlugin(name: string, fromDir: string): Promise<LoadedPlugin | undefined> {
   if (!isPackageName(name) || isBuiltin(name)) return undefined;
   const manifest = await installedManifest(name, fromDir);
   if (!Array.isArray(manifest?.keywords) || !manifest.keywords.includes(PLUGIN_KEYWORD)) return undefined;
-  return importPlugin(name, fromDir).catch(() => undefined);
+  return loadPluginModule(name, fromDir).catch(() => undefined);
 }
 
-/** A registry with the built-ins, the host's `--plugin` modules, and (CLI) installed plugins the graph requires. */
-export async function loadRegistry(opts: { required?: readonly string[]; extra?: readonly string[]; fromDir: string }): Promise<Registry> {
+/**
+ * A registry with the built-ins, the host's `--plugin` modules, and (CLI) installed plugins the
+ * graph requires; `loaded` hears of each plugin registered besides the built-ins, with its file.
+ */
+export async function loadRegistry(opts: { required?: readonly string[]; extra?: readonly string[]; fromDir: string; loaded?: (p: LoadedPlugin) => void }): Promise<Registry> {
   const registry = new Registry(BUILTIN_PLUGINS);
-  for (const spec of opts.extra ?? []) registry.register(await importPlugin(spec, opts.fromDir));
+  const add = (p: LoadedPlugin) => {
+    registry.register(p.plugin);
+    opts.loaded?.(p);
+  };
+  for (const spec of opts.extra ?? []) add(await loadPluginModule(spec, opts.fromDir));
   for (const name of opts.required ?? []) {
     if (registry.plugin(name)) continue;
-    const plugin = await installedPlugin(name, opts.fromDir);
-    if (plugin && !registry.plugin(plugin.name)) registry.register(plugin);
+    const p = await installedPlugin(name, opts.fromDir);
+    if (p && !registry.plugin(p.plugin.name)) add(p);
   }
   return registry;
 }

@@ -1,6 +1,7 @@
 /**
  * The HTTP server of `stylegraph serve`: the tRPC API under `/trpc/` (requests limited in
- * size) and the built editor everywhere else, behind the checks in auth.ts.
+ * size), the browser code of loaded plugins under `/plugins/` and the built editor everywhere
+ * else, behind the checks in auth.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -9,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Compute } from '@stylegraph/ops-gpu';
-import { discoverPlugins, loadRegistry } from '../host/plugins.js';
+import { discoverPlugins, loadRegistry, type LoadedPlugin } from '../host/plugins.js';
 import { TOKEN_COOKIE, isLoopback, refusal, sameToken } from './auth.js';
 import { appRouter } from './router.js';
+import { PLUGIN_ROUTE, browserPlugin, pluginFilesHandler, type BrowserPlugin } from './plugin-files.js';
 import { RunManager } from './runs.js';
 import { serverCompute } from './server-compute.js';
 import { RETRY_AFTER_S } from './routes/run.js';
@@ -61,13 +63,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const runs = new RunManager();
   const compute = serverCompute(opts.compute);
   // Every plugin is loaded now; nothing a client sends makes the server import a module.
-  const registry = await loadRegistry({ extra: opts.plugins ?? [], required: await discoverPlugins(workspace.root), fromDir: workspace.root });
+  const loaded: LoadedPlugin[] = [];
+  const registry = await loadRegistry({ extra: opts.plugins ?? [], required: await discoverPlugins(workspace.root), fromDir: workspace.root, loaded: (p) => loaded.push(p) });
+  const browserPlugins = (await Promise.all(loaded.map(browserPlugin))).filter((p): p is BrowserPlugin => p !== undefined);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize,
     allowMethodOverride: true,
-    createContext: () => ({ workspace, runs, registry, compute }),
+    createContext: () => ({ workspace, runs, registry, compute, browserPlugins }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`stylegraph serve: ${path ?? '?'}: ${opts.debug ? (error.cause?.stack ?? error.stack) : `${error.cause?.message ?? error.message} (--debug shows the stack)`}`);
     },
@@ -75,6 +79,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     responseMeta: ({ errors }) => (errors.some((e) => e.code === 'TOO_MANY_REQUESTS') ? { headers: new Headers({ 'retry-after': String(RETRY_AFTER_S) }) } : {}),
   });
   const serveEditor = staticHandler(opts.editorDir ?? defaultEditorDir());
+  const servePlugins = pluginFilesHandler(browserPlugins);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -104,7 +109,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       trpc(req, res);
       return;
     }
-    serveEditor(req, res, url.pathname).catch((e: unknown) => {
+    (url.pathname.startsWith(PLUGIN_ROUTE) ? servePlugins : serveEditor)(req, res, url.pathname).catch((e: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`${e instanceof Error ? e.message : String(e)}\n`);
     });

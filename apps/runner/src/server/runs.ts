@@ -16,7 +16,7 @@ export type ServerRunEvent =
   | Exclude<RunEvent, { readonly type: 'node-value' }>
   | { readonly type: 'preview'; readonly node: string; readonly previews: readonly Preview[] }
   /** A node's output values in brief: scalars and reports as they are, tensors as dtype and shape. */
-  | { readonly type: 'values'; readonly node: string; readonly values: Readonly<Record<string, unknown>> }
+  | { readonly type: 'values'; readonly node: string; readonly values: Readonly<Record<string, unknown>>; readonly step?: number }
   | {
       readonly type: 'finished';
       readonly status: RunStatus;
@@ -87,7 +87,7 @@ export class RunManager {
       record.events.push(e);
       for (const wake of record.waiters) wake();
     };
-    const stream = valueStream<Preview>({ event: push, values: (node, values) => push({ type: 'values', node, values }), previews: (node, previews) => push({ type: 'preview', node, previews }) }, previewsOf);
+    const stream = valueStream<Preview>({ event: push, values: (node, values, step) => push({ type: 'values', node, values, ...(step !== undefined && { step }) }), previews: (node, previews) => push({ type: 'preview', node, previews }) }, previewsOf);
     const run = async () => {
       const summary = await execute(graph, {
         files: opts.files,

@@ -4,6 +4,7 @@ import { isNodeError, type Registry } from '@stylegraph/core';
 import { UsageError } from '../graph-file.js';
 import { PluginLoadError } from '../host/plugins.js';
 import { errnoWords, isErrno } from '../host/errno.js';
+import type { BrowserPlugin } from './plugin-files.js';
 import type { RunManager } from './runs.js';
 import type { ServerCompute } from './server-compute.js';
 import { WorkspaceError, type Workspace } from './workspace.js';
@@ -15,6 +16,8 @@ export interface ServerContext {
   readonly compute: ServerCompute;
   /** Built-ins, `--plugin` modules and the workspace's installed plugins, loaded at start: a request never loads code. */
   readonly registry: Registry;
+  /** The loaded plugins whose modules the editor may import into its page (plugin-files.ts). */
+  readonly browserPlugins: readonly BrowserPlugin[];
 }
 
 /**

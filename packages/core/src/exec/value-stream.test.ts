@@ -52,10 +52,10 @@ describe('intermediate values', () => {
       const t = v as { data?: Float32Array };
       return t.data ? [`${name}:${t.data[0]!.toFixed(2)}`] : [];
     };
-    const stream = valueStream<string>({ event: () => {}, values: (node, v) => got.push(`values ${node} ${Object.keys(v).join(',')}`), previews: (node, p) => got.push(`preview ${node} ${p.join(',')}`) }, make);
+    const stream = valueStream<string>({ event: () => {}, values: (node, v, step) => got.push(`values ${node} ${Object.keys(v).join(',')}${step === undefined ? '' : `@${step}`}`), previews: (node, p) => got.push(`preview ${node} ${p.join(',')}`) }, make);
     await execute(graph, { files: memoryFiles().access, onEvent: stream.onEvent, onOutputs: stream.onOutputs });
     await stream.settled();
     expect(got.filter((g) => g.startsWith('preview'))).toEqual(['preview o preview:0.33', 'preview o preview:0.67', 'preview o preview:1.00', 'preview o image:1.00']);
-    expect(got.filter((g) => g.startsWith('values'))).toEqual(['values o preview', 'values o loss', 'values o preview', 'values o loss', 'values o preview', 'values o loss', 'values o image']);
+    expect(got.filter((g) => g.startsWith('values'))).toEqual(['values o preview@1', 'values o loss@1', 'values o preview@2', 'values o loss@2', 'values o preview@3', 'values o loss@3', 'values o image']);
   });
 });

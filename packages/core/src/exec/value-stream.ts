@@ -10,8 +10,8 @@ import type { RunEvent } from './events.js';
 export interface ValueSink<P> {
   /** Every event but `node-value`. */
   event(e: Exclude<RunEvent, { readonly type: 'node-value' }>): void;
-  /** Brief values of a node (outputs, or one intermediate value), by name. */
-  values(node: string, values: Record<string, unknown>): void;
+  /** Brief values of a node (outputs, or one intermediate value and the step it was shown at), by name. */
+  values(node: string, values: Record<string, unknown>, step?: number): void;
   previews(node: string, previews: readonly P[]): void;
 }
 
@@ -24,8 +24,8 @@ export interface ValueStream {
 
 export function valueStream<P>(sink: ValueSink<P>, makePreviews: (values: Readonly<Record<string, unknown>>) => Promise<readonly P[]>): ValueStream {
   const chains = new Map<string, Promise<void>>();
-  const show = (node: string, values: Readonly<Record<string, unknown>>) => {
-    sink.values(node, summarizeValue(values) as Record<string, unknown>);
+  const show = (node: string, values: Readonly<Record<string, unknown>>, step?: number) => {
+    sink.values(node, summarizeValue(values) as Record<string, unknown>, step);
     const next = (chains.get(node) ?? Promise.resolve())
       .then(() => makePreviews(values))
       .then(
@@ -35,8 +35,8 @@ export function valueStream<P>(sink: ValueSink<P>, makePreviews: (values: Readon
     chains.set(node, next);
   };
   return {
-    onEvent: (e) => (e.type === 'node-value' ? show(e.node, { [e.name]: e.value }) : sink.event(e)),
-    onOutputs: show,
+    onEvent: (e) => (e.type === 'node-value' ? show(e.node, { [e.name]: e.value }, e.step) : sink.event(e)),
+    onOutputs: (node, outputs) => show(node, outputs),
     settled: async () => void (await Promise.all(chains.values())),
   };
 }

@@ -22,9 +22,8 @@ export interface SessionOptions {
 }
 
 /**
- * How onnxruntime manages a session's memory. onnxruntime's own defaults (arena and memory
- * pattern on) keep the largest intermediate buffers of every run reserved for the session's
- * lifetime; turning both off returns them to the system after each run.
+ * How onnxruntime manages a session's memory (unset fields keep onnxruntime's defaults; a
+ * Compute sets its own, see DEFAULT_ORT_MEMORY).
  */
 export interface OrtMemorySettings {
   /** The CPU memory arena (`enableCpuMemArena`); onnxruntime's default: on. */

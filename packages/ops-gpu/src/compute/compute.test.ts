@@ -61,15 +61,15 @@ describe('Compute', () => {
     await expect(Compute.create({ backends: [gpu.backend] }).resolve()).rejects.toThrow('backend "auto" is not available: gpu: no driver');
   });
 
-  it('gives every session its onnxruntime memory settings (defaults: no arena, no memory pattern)', async () => {
+  it('gives every session its onnxruntime memory settings (defaults: arena on, memory pattern off)', async () => {
     const cpu = fake('cpu');
     const compute = Compute.create({ backends: [cpu.backend], memory: { extra: { 'session.disable_prepacking': '1' } } });
     await compute.session(bytes(8), { threads: 1 });
-    await compute.session(bytes(8, 2), { memory: { cpuArena: true } });
-    expect(DEFAULT_ORT_MEMORY).toEqual({ cpuArena: false, memPattern: false });
+    await compute.session(bytes(8, 2), { memory: { cpuArena: false } });
+    expect(DEFAULT_ORT_MEMORY).toEqual({ cpuArena: true, memPattern: false });
     expect(cpu.opened).toEqual([
-      { threads: 1, memory: { cpuArena: false, memPattern: false, extra: { 'session.disable_prepacking': '1' } } },
-      { memory: { cpuArena: true, memPattern: false, extra: { 'session.disable_prepacking': '1' } } },
+      { threads: 1, memory: { cpuArena: true, memPattern: false, extra: { 'session.disable_prepacking': '1' } } },
+      { memory: { cpuArena: false, memPattern: false, extra: { 'session.disable_prepacking': '1' } } },
     ]);
   });
 

@@ -8,12 +8,19 @@ import { guessBase } from './png-base.js';
 export const graphInput = z.unknown().refine((v) => v !== undefined, 'a graph is required');
 
 export const graphRoutes = router({
-  /** Every node type with ports and param JSON Schemas, plus the port kinds and plugin versions. */
+  /**
+   * Every node type with ports and param JSON Schemas, plus the port kinds and the plugins: their
+   * versions and, for the plugins besides the built-ins whose code the page may import, `browser`:
+   * the URL of their entry module.
+   */
   nodeTypes: procedure.query(({ ctx }) => ({
     nodes: ctx.registry.describeAll(),
     // Every kind by name: description, dims and the colour editors draw its handles in.
     portKinds: Object.fromEntries(ctx.registry.describeKinds().map((k) => [k.name, k])),
-    plugins: ctx.registry.listPlugins().map((p) => ({ name: p.name, version: p.version })),
+    plugins: ctx.registry.listPlugins().map((p) => {
+      const browser = ctx.browserPlugins.find((b) => b.name === p.name)?.url;
+      return { name: p.name, version: p.version, ...(browser !== undefined && { browser }) };
+    }),
   })),
 
   /** The same validation `stylegraph check` does. */

@@ -1,0 +1,95 @@
+/**
+ * The browser code of the plugins the server loaded at start, so the editor can run their
+ * nodes in the page: GET `/plugins/<package>/<file>` serves JavaScript modules from inside that
+ * package's folder, read-only. A loaded plugin is offered when its entry module lies in a
+ * package whose package.json is named like the plugin (an installed package, or a `--plugin`
+ * path inside one). The set is fixed at start: a request only picks one of those packages by
+ * name, and no path leads outside its folder (links included), into its `node_modules` or to
+ * hidden files. The built editor's import map resolves `@stylegraph/core` in these modules to
+ * the editor's own copy of core.
+ */
+import { readFile, realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join, relative, sep } from 'node:path';
+import { isPackageName } from '@stylegraph/core';
+import { within } from '../host/safe-write.js';
+import type { LoadedPlugin } from '../host/plugins.js';
+
+export const PLUGIN_ROUTE = '/plugins/';
+
+export interface BrowserPlugin {
+  readonly name: string;
+  /** The package folder (its real path). */
+  readonly dir: string;
+  /** URL path of the entry module, `/plugins/<name>/<file>`. */
+  readonly url: string;
+}
+
+/** Path segments a served file may have: no hidden files or folders, nothing from `node_modules`. */
+const servable = (segments: readonly string[]): boolean =>
+  segments.length > 0 && segments.every((s) => s !== '' && !s.startsWith('.') && s !== 'node_modules' && !/[/\\\0]/.test(s)) && /\.m?js$/.test(segments.at(-1)!);
+
+async function packageName(dir: string): Promise<string | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: unknown } | null;
+    return typeof manifest?.name === 'string' ? manifest.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package holding a loaded plugin's entry (the nearest package.json with a name), when that package is the plugin. */
+export async function browserPlugin({ plugin, file }: LoadedPlugin): Promise<BrowserPlugin | undefined> {
+  const entry = isPackageName(plugin.name) ? await realpath(file).catch(() => undefined) : undefined;
+  if (!entry) return undefined;
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    const name = await packageName(dir);
+    if (name !== undefined) {
+      const segments = relative(dir, entry).split(sep);
+      if (name !== plugin.name || !servable(segments)) return undefined;
+      return { name: plugin.name, dir, url: `${PLUGIN_ROUTE}${plugin.name}/${segments.map(encodeURIComponent).join('/')}` };
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The file a `/plugins/…` path names, or undefined when it names none that may be served. */
+async function fileOf(plugins: ReadonlyMap<string, BrowserPlugin>, pathname: string): Promise<string | undefined> {
+  let segments: string[];
+  try {
+    segments = pathname.slice(PLUGIN_ROUTE.length).split('/').map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  const scoped = segments[0]?.startsWith('@') ? 2 : 1;
+  const plugin = plugins.get(segments.slice(0, scoped).join('/'));
+  const rest = segments.slice(scoped);
+  if (!plugin || !servable(rest)) return undefined;
+  const file = await realpath(join(plugin.dir, ...rest)).catch(() => undefined);
+  if (!file || !within(plugin.dir, file)) return undefined;
+  return (await stat(file)).isFile() ? file : undefined;
+}
+
+export function pluginFilesHandler(plugins: readonly BrowserPlugin[]) {
+  const byName = new Map(plugins.map((p) => [p.name, p]));
+  return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const file = await fileOf(byName, pathname);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('no such plugin module\n');
+      return;
+    }
+    const body = await readFile(file);
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'content-length': body.length,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'cross-origin-resource-policy': 'same-origin',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
