@@ -101,6 +101,11 @@ describe('Compute', () => {
     expect(compute.stats()).toMatchObject({ sessions: 3, models: 1, modelBytes: 100 });
     await compute.withBackend('b').session(recipe('m2'));
     expect(builds).toBe(2);
+    const none = Compute.create({ backends: [a.backend, b.backend], modelBytes: 0 });
+    await none.session(recipe('m3'));
+    await none.withBackend('b').session(recipe('m3'));
+    expect(builds).toBe(4); // nothing kept: built for each backend
+    expect(none.stats()).toMatchObject({ sessions: 2, models: 0 });
   });
 
   it('shares nothing between two computes', async () => {

@@ -49,7 +49,10 @@ export interface ComputeOptions {
    * onnxruntime reports no session size and a run's buffers come and go with the run.
    */
   readonly sessionBytes?: number;
-  /** Bytes of built ONNX models to keep (default DEFAULT_MODEL_BYTES). */
+  /**
+   * Bytes of built ONNX models to keep for opening their sessions again, on this backend after
+   * an eviction or on another (default DEFAULT_MODEL_BYTES; 0 keeps none).
+   */
   readonly modelBytes?: number;
   /** onnxruntime memory settings of every session (default DEFAULT_ORT_MEMORY; the fields given replace its). */
   readonly memory?: OrtMemorySettings;

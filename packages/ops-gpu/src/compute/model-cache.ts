@@ -1,6 +1,7 @@
 /**
- * Built ONNX models (their bytes) by content key, kept within a byte budget (see ByteLru);
- * concurrent builds of one key share one promise, and a failed build is not kept.
+ * Built ONNX models (their bytes) by content key, kept within a byte budget (see ByteLru); a
+ * model larger than the whole budget is returned but not kept (so a budget of 0 keeps none).
+ * Concurrent builds of one key share one promise, and a failed build is not kept.
  */
 import { ByteLru } from './byte-lru.js';
 
@@ -21,7 +22,7 @@ export class ModelBytesCache {
     const p = Promise.resolve()
       .then(build)
       .then((bytes) => {
-        this.lru.set(key, bytes, bytes.byteLength);
+        if (bytes.byteLength <= this.lru.budget) this.lru.set(key, bytes, bytes.byteLength);
         return bytes;
       })
       .finally(() => this.building.delete(key));

@@ -4,7 +4,7 @@
  * shapes at run time from the graph inputs that bind their symbols, and names each output
  * through an Identity node.
  */
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import {
   AttributeProto_AttributeType as AT,
   AttributeProtoSchema,
@@ -26,6 +26,7 @@ import { GraphError } from './errors.js';
 import type { Graph } from './graph.js';
 import type { AttrValue, ExtraInput } from './ops/def.js';
 import { opDef } from './ops/table.js';
+import { modelBytes } from './model-bytes.js';
 import { int64Tensor, scalarTensor, tensorToProto } from './tensor-proto.js';
 
 export const OPSET = 17;
@@ -201,7 +202,6 @@ export function serializeGraph(g: Graph, opts: ModelOptions = {}): Uint8Array {
   const graph = create(GraphProtoSchema, {
     name: opts.name ?? 'stylegraph',
     node: w.nodes,
-    initializer: w.initializers,
     input: inputs,
     output: outs.map(([n, v]) => valueInfo(n, v.dtype, v.shape)),
   });
@@ -209,7 +209,6 @@ export function serializeGraph(g: Graph, opts: ModelOptions = {}): Uint8Array {
     irVersion: BigInt(IR_VERSION),
     producerName: 'stylegraph',
     opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(OPSET) })],
-    graph,
   });
-  return toBinary(ModelProtoSchema, model);
+  return modelBytes(model, graph, w.initializers);
 }
