@@ -82,13 +82,14 @@ describe('stylegraph nodes', () => {
     const r = stylegraph(['nodes', '--json']);
     expect(r.code).toBe(0);
     const { nodes, plugins } = JSON.parse(r.stdout);
-    expect(plugins).toContainEqual({ name: '@stylegraph/plugin-std', version: '0.1.0', apiVersion: 1 });
+    expect(plugins).toContainEqual({ name: '@stylegraph/plugin-std', version: '0.1.0', apiVersion: 2, namespace: 'std' });
     const types = nodes.map((n: { type: string }) => n.type);
     expect(types).toEqual(expect.arrayContaining(['std/Assert', 'std/Constant', 'std/Math', 'std/RandomNormal', 'std/Report', 'std/SaveReport', 'std/Statistic']));
     const rn = nodes.find((n: { type: string }) => n.type === 'std/RandomNormal');
     expect(rn.params.properties.seed).toMatchObject({ type: 'integer', minimum: 0, maximum: 4294967295, default: 0 });
     expect(rn.params.properties.seed.description).toBeTruthy();
-    expect(rn.outputs.tensor.display).toBe('Tensor');
+    expect(rn.outputs.tensor).toMatchObject({ type: 'Tensor', kindTitle: 'Tensor', display: 'Tensor', color: '#c0c4cc' });
+    expect(rn.params.properties.seed.widget).toBe('seed');
     const text = stylegraph(['nodes']);
     expect(text.stdout).toContain('std/Assert v1');
   });

@@ -5,7 +5,7 @@ export async function nodesCommand(opts: { json?: boolean; plugin?: readonly str
   const registry = await loadRegistry({ extra: opts.plugin ?? [], fromDir: process.cwd() });
   const infos = registry.describeAll();
   if (opts.json) {
-    const plugins = registry.listPlugins().map((p) => ({ name: p.name, version: p.version, apiVersion: p.apiVersion }));
+    const plugins = registry.listPlugins().map((p) => ({ name: p.name, version: p.version, apiVersion: p.apiVersion, namespace: p.namespace }));
     io.out(JSON.stringify({ plugins, kinds: registry.describeKinds(), nodes: infos }, null, 2));
     return 0;
   }

@@ -73,7 +73,7 @@ describe('stylegraph serve with a third-party plugin installed in the workspace'
     // One `values` event per band (`ctx.show('preview', …)`), then the output, then done; the previews in the same order.
     expect(apply.filter((e) => e.type !== 'preview')).toEqual([
       { type: 'node-start', node: 'apply' },
-      ...Array.from({ length: 4 }, () => ({ type: 'values', node: 'apply', values: { preview: image } })),
+      ...Array.from({ length: 4 }, (_, band) => ({ type: 'values', node: 'apply', values: { preview: image }, step: band + 1 })),
       { type: 'values', node: 'apply', values: { image } },
       { type: 'node-done', node: 'apply', ms: expect.any(Number), cached: false },
     ]);
