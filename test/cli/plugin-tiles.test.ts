@@ -95,7 +95,7 @@ describe('a third-party plugin through the CLI', () => {
     const r = stylegraph(['nodes', '--json', '--plugin', TILES_ENTRY]);
     expect(r.code, r.stderr).toBe(0);
     const listed = JSON.parse(r.stdout) as { plugins: { name: string }[]; kinds: { name: string }[]; nodes: { type: string; plugin: { name: string }; inputs: Record<string, unknown>; params: { properties: Record<string, unknown> } }[] };
-    expect(listed.plugins).toContainEqual({ name: TILES_PACKAGE, version: '1.0.0', apiVersion: 2 });
+    expect(listed.plugins).toContainEqual({ name: TILES_PACKAGE, version: '1.0.0', apiVersion: 2, namespace: 'tiles' });
     expect(listed.kinds.find((k) => k.name === 'tiles/Mask')).toEqual({
       name: 'tiles/Mask',
       title: 'Mask',
