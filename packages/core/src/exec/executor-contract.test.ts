@@ -7,19 +7,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defaultTargets, execute } from './executor.js';
 import { MemoryCache, type CacheEntry, type OutputCache } from './cache.js';
-import type { RunEvent, RunSummary } from './events.js';
+import type { RunEvent } from './events.js';
 import { checkGraph } from '../graph/validate.js';
 import { Registry } from '../plugin/registry.js';
 import { defineNode, definePlugin, PLUGIN_API_VERSION } from '../plugin/define.js';
 import { NodeError } from '../plugin/context.js';
-import { doc, fixturePlugin, memoryFiles, runs } from '../testing/fixture-plugin.js';
+import { checkAndRun, doc, fixturePlugin, memoryFiles, runs } from '../testing/fixture-plugin.js';
 
-/** Check, then execute; an invalid graph never starts. */
-async function runGraph(input: unknown, reg: Registry, opts: Parameters<typeof execute>[1]): Promise<RunSummary> {
-  const c = checkGraph(input, reg);
-  if (!c.graph) return { status: 'invalid', diagnostics: c.diagnostics, nodes: {}, outputs: {}, ms: 0, counts: { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 } };
-  return { ...(await execute(c.graph, opts)), diagnostics: c.diagnostics };
-}
 
 
 const calls = new Map<string, number>();
@@ -260,7 +254,7 @@ describe('events and results', () => {
     });
     const reg = new Registry([definePlugin({ name: '@stylegraph/logs', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, nodes: [Logs] })]);
     const events: RunEvent[] = [];
-    const s = await runGraph({ format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/logs': '^1.0.0' }, nodes: { l: { type: 'contract/Logs', version: 1 } }, edges: [] }, reg, {
+    const s = await checkAndRun({ format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/logs': '^1.0.0' }, nodes: { l: { type: 'contract/Logs', version: 1 } }, edges: [] }, reg, {
       files: memoryFiles().access,
       onEvent: (e) => events.push(e),
     });
@@ -348,7 +342,7 @@ describe('details', () => {
       run: ({ ctx }) => ({ out: (ctx.params as { value: number }).value }),
     });
     const reg = new Registry([definePlugin({ name: '@stylegraph/echo', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, nodes: [Echo] })]);
-    const s = await runGraph({ format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/echo': '^1.0.0' }, nodes: { e: { type: 'contract/Echo', version: 1, params: { value: 9 } } }, edges: [] }, reg, { files: memoryFiles().access });
+    const s = await checkAndRun({ format: 'stylegraph.graph', formatVersion: 1, plugins: { '@stylegraph/echo': '^1.0.0' }, nodes: { e: { type: 'contract/Echo', version: 1, params: { value: 9 } } }, edges: [] }, reg, { files: memoryFiles().access });
     expect(s.outputs).toEqual({ 'e.out': 9 });
   });
 
@@ -367,7 +361,7 @@ describe('details', () => {
   });
 
   it('reports an invalid graph with zero counts and no nodes', async () => {
-    const s = await runGraph(cdoc({ a: { type: 'test/Nope', version: 1 } }), registry, { files: memoryFiles().access });
+    const s = await checkAndRun(cdoc({ a: { type: 'test/Nope', version: 1 } }), registry, { files: memoryFiles().access });
     expect(s).toEqual({ status: 'invalid', diagnostics: expect.any(Array), nodes: {}, outputs: {}, ms: 0, counts: { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 } });
   });
 });

@@ -1,17 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { execute } from './executor.js';
 import { MemoryCache } from './cache.js';
-import type { RunEvent, RunSummary } from './events.js';
+import type { RunEvent } from './events.js';
 import { checkGraph } from '../graph/validate.js';
 import { Registry } from '../plugin/registry.js';
-import { doc, fixturePlugin, memoryFiles, runs } from '../testing/fixture-plugin.js';
+import { checkAndRun, doc, fixturePlugin, memoryFiles, runs } from '../testing/fixture-plugin.js';
 
-/** Check, then execute; an invalid graph never starts. */
-async function runGraph(input: unknown, reg: Registry, opts: Parameters<typeof execute>[1]): Promise<RunSummary> {
-  const c = checkGraph(input, reg);
-  if (!c.graph) return { status: 'invalid', diagnostics: c.diagnostics, nodes: {}, outputs: {}, ms: 0, counts: { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 } };
-  return { ...(await execute(c.graph, opts)), diagnostics: c.diagnostics };
-}
 
 
 const registry = new Registry([fixturePlugin]);
@@ -204,7 +198,7 @@ describe('execute', () => {
   });
 
   it('refuses to run an invalid graph', async () => {
-    const s = await runGraph(doc({ a: { type: 'test/Add', version: 2 } }), registry, { files: memoryFiles().access });
+    const s = await checkAndRun(doc({ a: { type: 'test/Add', version: 2 } }), registry, { files: memoryFiles().access });
     expect(s.status).toBe('invalid');
     expect(s.diagnostics[0]!.code).toBe('INPUT_MISSING');
     expect(runs.size).toBe(0);

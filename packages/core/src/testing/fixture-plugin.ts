@@ -7,6 +7,10 @@ import { defineNode, definePlugin, PLUGIN_API_VERSION } from '../plugin/define.j
 import { NodeError } from '../plugin/context.js';
 import { tensor } from '../values/tensor.js';
 import { Generator, WPlus, Z } from './fixture-kinds.js';
+import { checkGraph } from '../graph/validate.js';
+import { execute, type ExecuteOptions } from '../exec/executor.js';
+import type { RunSummary } from '../exec/events.js';
+import type { Registry } from '../plugin/registry.js';
 
 export const runs = new Map<string, number>();
 const count = (id: string) => runs.set(id, (runs.get(id) ?? 0) + 1);
@@ -239,4 +243,11 @@ export function memoryFiles(files: Record<string, string> = {}) {
       },
     },
   };
+}
+
+/** Check, then execute, as hosts do: an invalid graph never starts and reports its diagnostics. */
+export async function checkAndRun(input: unknown, registry: Registry, opts: ExecuteOptions): Promise<RunSummary> {
+  const c = checkGraph(input, registry);
+  if (!c.graph) return { status: 'invalid', diagnostics: c.diagnostics, nodes: {}, outputs: {}, ms: 0, counts: { ran: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 } };
+  return { ...(await execute(c.graph, opts)), diagnostics: c.diagnostics };
 }
