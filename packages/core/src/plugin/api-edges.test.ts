@@ -98,6 +98,13 @@ describe('registry kinds as data', () => {
     expect(r.describeKinds().find((k) => k.name === 'number')).not.toHaveProperty('plugin');
   });
 
+  it('refuses a plugin registered twice, and lists plugins in registration order', () => {
+    const r = new Registry([p('b', { nodes: [defineNode({ ...base, type: 'b/X' })] }), p('a', { namespace: 'a' })]);
+    expect(() => r.register(p('a', { namespace: 'other' }))).toThrow('plugin a is already registered');
+    expect(r.listPlugins().map((x) => [x.name, x.namespace])).toEqual([['b', 'b'], ['a', 'a']]);
+    expect(new Registry().listPlugins()).toEqual([]);
+  });
+
   it('describes nodes without optional fields they lack, with fileParams', () => {
     const r = new Registry([p('fp', { nodes: [defineNode({ ...base, type: 'fp/Read', fileParams: ['path'], description: 'reads' }), defineNode({ ...base, type: 'fp/Bare' })] })]);
     expect(r.describe('fp/Read')).toMatchObject({ fileParams: ['path'], description: 'reads' });

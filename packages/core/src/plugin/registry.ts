@@ -63,11 +63,8 @@ export class Registry {
     const plugin = definePlugin(definition);
     if (this.plugins.has(plugin.name)) throw new Error(`plugin ${plugin.name} is already registered`);
     const owner = this.namespaces.get(plugin.namespace);
+    // Node types and kinds live in their plugin's namespace, so two plugins never define the same one.
     if (owner) throw new Error(`plugin ${plugin.name} defines node types or kinds in namespace "${plugin.namespace}", which belongs to ${owner}`);
-    for (const def of plugin.nodes) {
-      const other = this.nodes.get(def.type);
-      if (other) throw new Error(`node type ${def.type} is defined by both ${other.plugin.name} and ${plugin.name}`);
-    }
     this.plugins.set(plugin.name, plugin);
     this.namespaces.set(plugin.namespace, plugin.name);
     for (const k of plugin.kinds) this.kinds.set(k.name, { kind: k, plugin: plugin.name });
