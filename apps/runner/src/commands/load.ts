@@ -14,7 +14,7 @@ export async function loadAndCheck(path: string, opts: { sets?: readonly string[
   const text = await readGraphFile(path);
   const plugins = (parseJson(text).value as { plugins?: unknown } | undefined)?.plugins;
   const required = plugins && typeof plugins === 'object' ? Object.keys(plugins) : [];
-  const registry = await loadRegistry({ required, extra: opts.plugins ?? [], fromDir: dirname(resolve(path)) });
+  const registry = await loadRegistry({ required, extra: opts.plugins ?? [], fromDir: dirname(resolve(path)), extraFromDir: process.cwd() });
   const { doc, errors, diagnostics } = applySets(text, opts.sets ?? [], registry);
   if (errors.length) throw new UsageError(errors.join('\n'));
   const check = doc === undefined ? { ok: false, diagnostics } : checkGraph(doc, registry);

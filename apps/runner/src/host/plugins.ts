@@ -11,6 +11,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Registry, isPackageName, type PluginDefinition } from '@stylegraph/core';
+import { provideHostPackages } from './plugin-resolve.js';
 import { stdPlugin } from '@stylegraph/plugin-std';
 import { styleganPlugin } from '@stylegraph/plugin-stylegan';
 import { ioPlugin } from '@stylegraph/plugin-io';
@@ -46,6 +47,7 @@ async function loadPluginModule(spec: string, fromDir: string): Promise<LoadedPl
   }
   let mod: Record<string, unknown>;
   try {
+    provideHostPackages();
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
     throw new PluginLoadError(`plugin ${spec} failed to load: ${e instanceof Error ? e.message : String(e)}`);
@@ -86,13 +88,26 @@ export async function installedPlugin(name: string, fromDir: string): Promise<Lo
  * A registry with the built-ins, the host's `--plugin` modules, and (CLI) installed plugins the
  * graph requires; `loaded` hears of each plugin registered besides the built-ins, with its file.
  */
-export async function loadRegistry(opts: { required?: readonly string[]; extra?: readonly string[]; fromDir: string; loaded?: (p: LoadedPlugin) => void }): Promise<Registry> {
+export async function loadRegistry(opts: {
+  required?: readonly string[];
+  extra?: readonly string[];
+  /** Where installed plugins are looked up (the graph's folder, the workspace). */
+  fromDir: string;
+  /** Where `extra` paths and packages resolve from (default `fromDir`; the CLI: the current folder, as a shell would). */
+  extraFromDir?: string;
+  loaded?: (p: LoadedPlugin) => void;
+}): Promise<Registry> {
   const registry = new Registry(BUILTIN_PLUGINS);
   const add = (p: LoadedPlugin) => {
-    registry.register(p.plugin);
+    try {
+      registry.register(p.plugin);
+    } catch (e) {
+      // A plugin for another API version, or one claiming a namespace that is taken: one line, exit 2.
+      throw new PluginLoadError(`plugin ${p.file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
     opts.loaded?.(p);
   };
-  for (const spec of opts.extra ?? []) add(await loadPluginModule(spec, opts.fromDir));
+  for (const spec of opts.extra ?? []) add(await loadPluginModule(spec, opts.extraFromDir ?? opts.fromDir));
   for (const name of opts.required ?? []) {
     if (registry.plugin(name)) continue;
     const p = await installedPlugin(name, opts.fromDir);
