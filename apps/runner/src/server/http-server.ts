@@ -64,7 +64,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const compute = serverCompute(opts.compute);
   // Every plugin is loaded now; nothing a client sends makes the server import a module.
   const loaded: LoadedPlugin[] = [];
-  const registry = await loadRegistry({ extra: opts.plugins ?? [], required: await discoverPlugins(workspace.root), fromDir: workspace.root, loaded: (p) => loaded.push(p) });
+  const registry = await loadRegistry({ extra: opts.plugins ?? [], extraFromDir: process.cwd(), required: await discoverPlugins(workspace.root), fromDir: workspace.root, loaded: (p) => loaded.push(p) });
   const browserPlugins = (await Promise.all(loaded.map(browserPlugin))).filter((p): p is BrowserPlugin => p !== undefined);
   const trpc = createHTTPHandler({
     router: appRouter,
