@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '@stylegraph/core';
+import { tensor, type RunSummary } from '@stylegraph/core';
 import { junitXml } from './junit.js';
 import { progressPrinter } from './progress.js';
 
@@ -12,6 +12,23 @@ describe('CLI reports', () => {
     p({ type: 'node-done', node: 'a', ms: 12.4, cached: false });
     p({ type: 'node-failed', node: 'a', error: { code: 'BOOM', message: 'broke' } });
     expect(lines).toEqual(['… a (std/Constant)', '  a (std/Constant) 50% half', '✓ a (std/Constant) 12 ms', '✗ a (std/Constant) BOOM: broke']);
+  });
+
+  it('prints a node’s intermediate values in one line each: scalars, tensors, reports', () => {
+    const lines: string[] = [];
+    const p = progressPrinter((l) => lines.push(l), new Map([['o', 'opt/Project']]));
+    p({ type: 'node-value', node: 'o', name: 'loss', value: 0.123456789, step: 10 });
+    p({ type: 'node-value', node: 'o', name: 'steps', value: 200 });
+    p({ type: 'node-value', node: 'o', name: 'preview', value: tensor('float32', [1, 3, 64, 64]), step: 10 });
+    p({ type: 'node-value', node: 'o', name: 'report', value: { psnr: 31.5, ok: true, tag: 'x' } });
+    p({ type: 'node-value', node: 'o', name: 'phase', value: 'refine' });
+    expect(lines).toEqual([
+      '  o (opt/Project) loss @10 = 0.123457',
+      '  o (opt/Project) steps = 200',
+      '  o (opt/Project) preview @10 = float32 [1, 3, 64, 64]',
+      '  o (opt/Project) report = psnr=31.5 ok=true tag=x',
+      '  o (opt/Project) phase = refine',
+    ]);
   });
 
   it('writes JUnit XML with failures, skips and escaped text', () => {
