@@ -78,10 +78,15 @@ describe('stylegraph serve with a third-party plugin installed in the workspace'
       { type: 'node-done', node: 'apply', ms: expect.any(Number), cached: false },
     ]);
     const previews = apply.flatMap((e) => (e.type === 'preview' ? e.previews : []));
-    expect(previews.map((p) => p.port)).toEqual(['preview', 'preview', 'preview', 'preview', 'image']);
+    // Intermediate images whose preview had not started when a newer one came are replaced by it
+    // (how many are drawn depends on timing); the first and the last always are, then the output.
+    const ports = previews.map((p) => p.port);
+    expect(ports.at(-1)).toBe('image');
+    expect(ports.slice(0, -1).every((p) => p === 'preview')).toBe(true);
+    expect(ports.length).toBeGreaterThanOrEqual(3);
     // Each band covers more: the previews come closer to the output's until the last equals it.
     const final = await pixels(previews.at(-1)!.png);
-    const differing = await Promise.all(previews.slice(0, 4).map(async (p) => (await pixels(p.png)).reduce((n, v, i) => n + Number(v !== final[i]), 0)));
+    const differing = await Promise.all(previews.slice(0, -1).map(async (p) => (await pixels(p.png)).reduce((n, v, i) => n + Number(v !== final[i]), 0)));
     expect(differing[0]).toBeGreaterThan(0);
     expect(differing.at(-1)).toBe(0);
     for (let i = 1; i < differing.length; i++) expect(differing[i]).toBeLessThanOrEqual(differing[i - 1]!);

@@ -106,14 +106,17 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       inputs[port] = values.get(src.node)![src.port];
       inputKeys[port] = `${keys.get(src.node)}.${src.port}`;
     }
-    const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, params: n.params, inputs: inputKeys }));
+    // The plugin's version is in the key: an upgraded plugin (a fixed bug, same node version) recomputes.
+    const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, plugin: `${n.pluginName}@${n.pluginVersion}`, params: n.params, inputs: inputKeys }));
     const cacheable = n.def.purity !== 'effect' && opts.cache;
     const cacheCtx = { kinds: Object.fromEntries(Object.entries(n.def.outputs).map(([p, spec]) => [p, kindOf(spec)])), files: opts.files };
     // A cache that cannot answer (a corrupt entry, a handle whose file changed) is a miss.
     const hit = cacheable ? await opts.cache!.get(preKey, cacheCtx).catch(() => undefined) : undefined;
     if (hit) {
       const fresh = await Promise.all(hit.files.map(async ([p, h]) => (await fileHash(opts.files, p).catch(() => '')) === h));
-      if (fresh.every(Boolean) && (await sameServices(hit.services ?? [], services))) {
+      // A stored value must still be a value of its port (a cache on disk may hold what an older plugin wrote).
+      const valid = Object.entries(n.def.outputs).every(([port, spec]) => checkValue(spec, hit.outputs[port]) === undefined);
+      if (valid && fresh.every(Boolean) && (await sameServices(hit.services ?? [], services))) {
         values.set(id, hit.outputs as Record<string, unknown>);
         budget?.record(id, hit.outputs);
         keys.set(id, hit.key);

@@ -48,9 +48,9 @@ const Plus = defineNode({
   purity: 'pure',
   run: ({ inputs, ctx }) => (runs.push(ctx.nodeId), { out: inputs.a + 1 }),
 });
-const registry = new Registry([definePlugin({ name: 'svc', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, nodes: [Source, Scaled, Plus] })]);
-const graph = checkGraph(
-  {
+const pluginAt = (version: string) => new Registry([definePlugin({ name: 'svc', version, apiVersion: PLUGIN_API_VERSION, nodes: [Source, Scaled, Plus] })]);
+const registry = pluginAt('1.0.0');
+const doc = () => ({
     format: 'stylegraph.graph',
     formatVersion: 1,
     plugins: { svc: '^1.0.0' },
@@ -59,9 +59,8 @@ const graph = checkGraph(
       { from: 's.out', to: 'x.a' },
       { from: 'x.out', to: 'p.a' },
     ],
-  },
-  registry,
-).graph!;
+  });
+const graph = checkGraph(doc(), registry).graph!;
 
 const scale = (name: string, factor: number) => ({ name, factor, cacheIdentity: () => name });
 
@@ -105,5 +104,33 @@ describe('host services', () => {
     const plain = await execute(graph, { files: memoryFiles().access, targets: ['s'] });
     const lent = await execute(graph, { files: memoryFiles().access, targets: ['s'], services: { scale: scale('gpu', 1) } });
     expect(lent.nodes.s!.key).toBe(plain.nodes.s!.key);
+  });
+});
+
+describe('cache keys', () => {
+  it('an upgraded plugin recomputes its nodes, even at the same node version', async () => {
+    const cache = new MemoryCache();
+    const files = memoryFiles().access;
+    const services = { scale: scale('cpu', 10) };
+    const a = await execute(graph, { files, cache, services });
+    runs.length = 0;
+    const upgraded = await execute(checkGraph(doc(), pluginAt('1.0.1')).graph!, { files, cache, services });
+    expect(runs).toEqual(['s', 'x', 'p']);
+    expect(upgraded.nodes.s!.key).not.toBe(a.nodes.s!.key);
+  });
+
+  it('a cached value that is no longer a value of its port is recomputed', async () => {
+    const cache = new MemoryCache();
+    const files = memoryFiles().access;
+    const services = { scale: scale('cpu', 10) };
+    await execute(graph, { files, cache, services, targets: ['s'] });
+    // Corrupt the stored entry, as a cache written by another version might hold.
+    const [[preKey, entry]] = [...(cache as unknown as { entries: Map<string, { outputs: object }> }).entries];
+    entry.outputs = { out: 'two' };
+    runs.length = 0;
+    const again = await execute(graph, { files, cache, services, targets: ['s'] });
+    expect(runs).toEqual(['s']);
+    expect(again.outputs['s.out']).toBe(2);
+    expect(preKey).toBeTruthy();
   });
 });

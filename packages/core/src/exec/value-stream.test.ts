@@ -41,7 +41,7 @@ describe('intermediate values', () => {
     expect(shown[5]).toMatchObject({ node: 'o', value: 1 / 3 });
   });
 
-  it('a value stream delivers a node’s previews in the order they were made, the outputs last', async () => {
+  it('a value stream delivers a node’s previews in the order they were made, the latest waiting one per name, the outputs last', async () => {
     const got: string[] = [];
     let n = 0;
     // The first preview takes longest: order must still hold.
@@ -55,7 +55,54 @@ describe('intermediate values', () => {
     const stream = valueStream<string>({ event: () => {}, values: (node, v, step) => got.push(`values ${node} ${Object.keys(v).join(',')}${step === undefined ? '' : `@${step}`}`), previews: (node, p) => got.push(`preview ${node} ${p.join(',')}`) }, make);
     await execute(graph, { files: memoryFiles().access, onEvent: stream.onEvent, onOutputs: stream.onOutputs });
     await stream.settled();
-    expect(got.filter((g) => g.startsWith('preview'))).toEqual(['preview o preview:0.33', 'preview o preview:0.67', 'preview o preview:1.00', 'preview o image:1.00']);
+    // The second image was still waiting when the third came: the third replaced it.
+    expect(got.filter((g) => g.startsWith('preview'))).toEqual(['preview o preview:0.33', 'preview o preview:1.00', 'preview o image:1.00']);
     expect(got.filter((g) => g.startsWith('values'))).toEqual(['values o preview@1', 'values o loss@1', 'values o preview@2', 'values o loss@2', 'values o preview@3', 'values o loss@3', 'values o image']);
+  });
+});
+
+describe('a value stream under load', () => {
+  it('keeps at most one waiting preview per name: a node showing an image every step does not pile up', async () => {
+    const Busy = defineNode({
+      type: 'opt/Busy',
+      version: 1,
+      title: 'Busy',
+      category: 'T',
+      inputs: {},
+      outputs: { image: { type: 'Image' } },
+      params: z.object({}),
+      purity: 'pure',
+      run: async ({ ctx }) => {
+        for (let i = 1; i <= 50; i++) {
+          ctx.show('preview', tensor('float32', [1, 1, 1, 1], new Float32Array([i])), i);
+          if (i % 10 === 0) await new Promise((r) => setTimeout(r, 5));
+        }
+        return { image: tensor('float32', [1, 1, 1, 1], new Float32Array([99])) };
+      },
+    });
+    const reg = new Registry([definePlugin({ name: 'busy', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, nodes: [Busy] })]);
+    const g = checkGraph({ format: 'stylegraph.graph', formatVersion: 1, plugins: { busy: '^1.0.0' }, nodes: { b: { type: 'opt/Busy', version: 1 } }, edges: [] }, reg).graph!;
+    const made: number[] = [];
+    const delivered: number[] = [];
+    let steps = 0;
+    const stream = valueStream<number>(
+      { event: () => {}, values: () => steps++, previews: (_n, p) => delivered.push(...p) },
+      async (values) => {
+        const v = (Object.values(values)[0] as { data: Float32Array }).data[0]!;
+        made.push(v);
+        await new Promise((r) => setTimeout(r, 20));
+        return [v];
+      },
+    );
+    await execute(g, { files: memoryFiles().access, onEvent: stream.onEvent, onOutputs: stream.onOutputs });
+    await stream.settled();
+    // Every value was summarized; few previews were made, in order, the output last.
+    expect(steps).toBe(51);
+    expect(made.length).toBeLessThanOrEqual(8);
+    expect(made[0]).toBe(1);
+    expect(delivered).toEqual(made);
+    expect([...delivered].sort((a, b) => a - b)).toEqual(delivered);
+    expect(delivered.at(-1)).toBe(99);
+    expect(delivered.at(-2)).toBe(50);
   });
 });

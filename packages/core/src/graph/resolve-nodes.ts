@@ -15,6 +15,8 @@ export interface ResolvedNode {
   readonly id: string;
   readonly def: AnyNodeDefinition;
   readonly pluginName: string;
+  /** The installed version of that plugin: part of every cache key, so an upgrade recomputes. */
+  readonly pluginVersion: string;
   /** The node as it now stands (migrated to the installed type version). */
   readonly node: GraphNode;
   /** Params parsed by the node's schema, with defaults filled in; undefined when invalid. */
@@ -149,7 +151,7 @@ export function resolveNodes(graph: GraphDocument, registry: Registry, out: Diag
     const current = migrate(id, node, reg.def, out);
     if (!current) continue;
     const params = parseParams(id, reg.def, current.params ?? {}, out);
-    resolved.set(id, { id, def: reg.def, pluginName: reg.plugin.name, node: current, ...(params && { params }) });
+    resolved.set(id, { id, def: reg.def, pluginName: reg.plugin.name, pluginVersion: reg.plugin.version, node: current, ...(params && { params }) });
   }
   return resolved;
 }

@@ -71,6 +71,12 @@ describe('host services', () => {
     void view.c;
     expect(await r.used()).toEqual([['a', ''], ['c', 'C']]);
     expect(() => view.nope).toThrow('x/Y needs the host service "nope", which this host does not provide (it provides: b, a, c)');
+    // Generic probes are not service reads; asking whether one exists is.
+    expect(view.then).toBeUndefined();
+    expect(JSON.stringify({ s: r.view })).toBe('{"s":{}}');
+    const asked = recordingServices({ compute: { cacheIdentity: () => 'cpu' } }, 'x/Y');
+    expect('compute' in (asked.view as object)).toBe(true);
+    expect(await asked.used()).toEqual([['compute', 'cpu']]);
   });
 
   it('entries stay valid only while every recorded service has the same identity', async () => {

@@ -5,7 +5,8 @@
  * named, versioned set of node types and port kinds under one namespace it owns.
  */
 import type { z } from 'zod';
-import type { PortKind } from '../types/port-kind.js';
+import { CORE_KINDS, isCoreKindName } from '../types/core-kinds.js';
+import { sameKind, type PortKind } from '../types/port-kind.js';
 import { kindOf, type PortSpec, type ValueOfKind } from '../types/port-types.js';
 import type { RunContext } from './context.js';
 
@@ -174,6 +175,10 @@ export function definePlugin(def: PluginDefinition): ResolvedPlugin {
     for (const spec of [...Object.values(n.inputs), ...Object.values(n.outputs)]) {
       const k = kindOf(spec);
       if (namespaceOf(k.name) === namespace) add(k, `used by ${n.type}`);
+      // A record without a namespace must be core's own kind (from this or another copy of core).
+      else if (namespaceOf(k.name) === undefined && !(isCoreKindName(k.name) && sameKind(k, CORE_KINDS[k.name] as PortKind))) {
+        fail(`uses a port kind named ${k.name} (${n.type}) that is not core's; a plugin's kinds are namespace/Name`);
+      }
     }
   }
   return { ...def, namespace, kinds: [...kinds.values()] };

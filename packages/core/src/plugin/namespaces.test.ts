@@ -44,6 +44,20 @@ describe('namespaces', () => {
     expect(info.find((k) => k.name === 'wm/Key')).toEqual({ name: 'wm/Key', title: 'Key', description: 'a key', dims: [], tensor: false, color: '#123456', plugin: '@x/wm' });
   });
 
+  it('a plugin may not pass off its own record as a core kind, nor redefine a registered kind', () => {
+    const FakeImage = definePortKind({ name: 'Image', description: 'not core’s', dims: ['B', 'C', 'H', 'W'], dtype: 'float64', codec: tensorCodec as never });
+    expect(() => definePlugin(plugin('x', { nodes: [node('x/A', {}, { out: { type: FakeImage } })] }))).toThrow(/uses a port kind named Image \(x\/A\) that is not core's/);
+    // An equal record (from another copy of core) is core's kind.
+    const CopyImage = definePortKind({ name: 'Image', description: 'a copy', dims: ['B', 'C', 'H', 'W'], dtype: 'float32', codec: tensorCodec as never });
+    expect(definePlugin(plugin('x', { nodes: [node('x/A', {}, { out: { type: CopyImage } })] })).kinds).toEqual([]);
+    const r = new Registry([plugin('@x/wm', { kinds: [Mask], nodes: [node('wm/Embed', {}, { m: { type: Mask } })] })]);
+    const OtherMask = definePortKind({ name: 'wm/Mask', description: 'rank 2', dims: ['H', 'W'], dtype: 'uint8', codec: tensorCodec as never });
+    expect(() => r.register(plugin('det', { nodes: [node('det/Find', { m: { type: OtherMask } })] }))).toThrow('plugin det: det/Find uses a port kind wm/Mask that differs from the registered one (dims, dtype or tensor-ness)');
+    expect(r.plugin('det')).toBeUndefined();
+    const SameMask = definePortKind({ name: 'wm/Mask', description: 'a copy', dims: ['B', 'H', 'W'], dtype: 'uint8', codec: tensorCodec as never });
+    expect(r.register(plugin('det', { nodes: [node('det/Find', { m: { type: SameMask } })] })).plugin('det')).toBeDefined();
+  });
+
   it('a node may not name a kind core does not declare', () => {
     expect(() => node('a/X', { w: { type: 'WPlus' } })).toThrow(/a\/X input "w": port kind "WPlus" is not one of core's.*pass the kind's record/);
   });

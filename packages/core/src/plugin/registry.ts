@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { definePlugin, type AnyNodeDefinition, type PluginDefinition, type ResolvedPlugin } from './define.js';
 import { CORE_KINDS } from '../types/core-kinds.js';
-import type { PortKind } from '../types/port-kind.js';
+import { sameKind, type PortKind } from '../types/port-kind.js';
 import { formatPortType, kindOf, type PortSpec } from '../types/port-types.js';
 import type { DType } from '../values/tensor.js';
 
@@ -65,6 +65,16 @@ export class Registry {
     const owner = this.namespaces.get(plugin.namespace);
     // Node types and kinds live in their plugin's namespace, so two plugins never define the same one.
     if (owner) throw new Error(`plugin ${plugin.name} defines node types or kinds in namespace "${plugin.namespace}", which belongs to ${owner}`);
+    // A kind is one thing by its name: what this plugin uses must agree with what is known, and
+    // what it declares with what registered nodes already use.
+    const known = new Map([...this.usedKinds(), ...[...this.kinds].map(([n, e]) => [n, e.kind] as const)]);
+    for (const def of plugin.nodes) {
+      for (const spec of [...Object.values(def.inputs), ...Object.values(def.outputs)]) {
+        const k = kindOf(spec);
+        const other = known.get(k.name);
+        if (other && !sameKind(k, other)) throw new Error(`plugin ${plugin.name}: ${def.type} uses a port kind ${k.name} that differs from the registered one (dims, dtype or tensor-ness)`);
+      }
+    }
     this.plugins.set(plugin.name, plugin);
     this.namespaces.set(plugin.namespace, plugin.name);
     for (const k of plugin.kinds) this.kinds.set(k.name, { kind: k, plugin: plugin.name });

@@ -41,7 +41,8 @@ export function recordingServices(services: Readonly<Record<string, unknown>>, n
   const used = new Set<string>();
   const view = new Proxy(Object.create(null) as object, {
     get(_t, name) {
-      if (typeof name !== 'string') return undefined;
+      // Generic probes (`await`, JSON, inspection) are not service reads.
+      if (typeof name !== 'string' || name === 'then' || name === 'toJSON') return undefined;
       if (!Object.hasOwn(services, name)) {
         const have = Object.keys(services);
         throw new NodeError('SERVICE_MISSING', `${nodeType} needs the host service "${name}", which this host does not provide (it provides: ${have.length ? have.join(', ') : 'none'})`);
@@ -49,7 +50,12 @@ export function recordingServices(services: Readonly<Record<string, unknown>>, n
       used.add(name);
       return services[name];
     },
-    has: (_t, name) => typeof name === 'string' && Object.hasOwn(services, name),
+    // Asking whether a service exists is using it: a node that branches on it depends on it.
+    has: (_t, name) => {
+      if (typeof name !== 'string' || !Object.hasOwn(services, name)) return false;
+      used.add(name);
+      return true;
+    },
   }) as RunServices;
   return { view, used: async () => Promise.all([...used].sort().map(async (n) => [n, await serviceIdentity(services[n])] as const)) };
 }

@@ -3,8 +3,10 @@
  * kind's dtype, the rank and the fixed sizes, then the kind's own check. A node that returns
  * the wrong thing fails with a message naming the port, instead of confusing the node after it.
  */
-import { isTensor, shapeString } from '../values/tensor.js';
+import { isTensor, shapeString, sizeOf } from '../values/tensor.js';
 import { formatPortType, kindOf, portDims, type PortSpec } from './port-types.js';
+
+const DATA = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, bool: Uint8Array } as const;
 
 /** Returns why `value` is not a valid value of `spec`, or undefined when it is. */
 export function checkValue(spec: PortSpec, value: unknown): string | undefined {
@@ -13,6 +15,9 @@ export function checkValue(spec: PortSpec, value: unknown): string | undefined {
   const want = formatPortType(spec);
   if (!isTensor(value)) return `expected a tensor (${want})`;
   if (kind.dtype && value.dtype !== kind.dtype) return `expected ${kind.dtype} data for ${want}, got ${value.dtype}`;
+  if (!(value.data instanceof DATA[value.dtype]) || value.data.length !== sizeOf(value.dims)) {
+    return `a ${value.dtype} tensor of shape ${shapeString(value.dims)} needs a ${DATA[value.dtype]?.name ?? 'typed array'} of ${sizeOf(value.dims)} elements`;
+  }
   const dims = kind.dims === null ? null : portDims(spec);
   if (dims) {
     if (value.dims.length !== dims.length) return `expected ${want}, got shape ${shapeString(value.dims)}`;

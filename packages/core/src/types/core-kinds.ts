@@ -33,7 +33,10 @@ const Report = definePortKind<Report>({
   name: 'Report',
   description: 'named scalar results',
   dims: [],
-  check: (v) => (v && typeof v === 'object' && !Array.isArray(v) ? undefined : 'expected a report object'),
+  check: (v) =>
+    v && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every((x) => ['number', 'string', 'boolean'].includes(typeof x))
+      ? undefined
+      : 'expected a report object (names to numbers, strings or booleans)',
   codec: jsonCodec(),
   color: '#409eff',
 });

@@ -87,7 +87,8 @@ describe('checkValue', () => {
     expect(checkValue({ type: 'boolean' }, false)).toBeUndefined();
     expect(checkValue({ type: 'boolean' }, 0)).toBe('expected a boolean, got number');
     expect(checkValue({ type: 'Report' }, { a: 1 })).toBeUndefined();
-    for (const bad of [null, [1], 'r', 3]) expect(checkValue({ type: 'Report' }, bad)).toBe('expected a report object');
+    for (const bad of [null, [1], 'r', 3, { a: { b: 1 } }, { t: tensor('float32', [1]) }, new Map(), { n: null }]) expect(checkValue({ type: 'Report' }, bad)).toBe('expected a report object (names to numbers, strings or booleans)');
+    expect(checkValue({ type: 'Report' }, { psnr: Infinity, ok: false, tag: 'x' })).toBeUndefined();
   });
 
   it('checks tensors: representation, dtype, rank, fixed sizes, then the kind’s own check', () => {
@@ -100,6 +101,9 @@ describe('checkValue', () => {
     expect(checkValue({ type: Mask, shape: [2, 4, 5] }, m)).toBe('expected Mask [2, 4, 5], got shape [2, 4, 4]');
     expect(checkValue({ type: Mask, shape: [3, 4, 4] }, m)).toBe('expected Mask [3, 4, 4], got shape [2, 4, 4]');
     expect(checkValue({ type: Mask }, tensor('uint8', [1, 1, 2], new Uint8Array([0, 2])))).toBe('mask values must be 0 or 1');
+    // The data must be the dtype's array, as long as the dims say (a hand-made object may lie).
+    expect(checkValue({ type: Mask }, { dtype: 'uint8', dims: [2, 4, 4], data: new Uint8Array(31) })).toBe('a uint8 tensor of shape [2, 4, 4] needs a Uint8Array of 32 elements');
+    expect(checkValue({ type: 'Tensor' }, { dtype: 'float32', dims: [2], data: new Float64Array(2) })).toBe('a float32 tensor of shape [2] needs a Float32Array of 2 elements');
     // Any rank, any dtype.
     expect(checkValue({ type: 'Tensor' }, tensor('int64', [3, 1, 2]))).toBeUndefined();
     expect(checkValue({ type: Any }, tensor('bool', []))).toBeUndefined();

@@ -83,6 +83,14 @@ function colorOf(name: string): string {
   return `hsl(${h % 360}, 55%, 55%)`;
 }
 
+/**
+ * Whether two records can stand for the same kind: the same name, dims, dtype and tensor-ness
+ * (two copies of one plugin, or of core, give equal records that are not the same object).
+ */
+export function sameKind(a: PortKind, b: PortKind): boolean {
+  return a.name === b.name && a.tensor === b.tensor && a.dtype === b.dtype && JSON.stringify(a.dims) === JSON.stringify(b.dims);
+}
+
 export function definePortKind<T>(opts: PortKindOptions<T>): PortKind<T> {
   if (!KIND_NAME.test(opts.name)) throw new Error(`definePortKind: name "${opts.name}" must look like "namespace/Name"`);
   const tensor = opts.tensor ?? opts.dtype !== undefined;
