@@ -125,7 +125,9 @@ describe('cache keys', () => {
     const services = { scale: scale('cpu', 10) };
     await execute(graph, { files, cache, services, targets: ['s'] });
     // Corrupt the stored entry, as a cache written by another version might hold.
-    const [[preKey, entry]] = [...(cache as unknown as { entries: Map<string, { outputs: object }> }).entries];
+    const entries = [...(cache as unknown as { entries: Map<string, { outputs: object }> }).entries];
+    expect(entries).toHaveLength(1);
+    const [preKey, entry] = entries[0]!;
     entry.outputs = { out: 'two' };
     runs.length = 0;
     const again = await execute(graph, { files, cache, services, targets: ['s'] });
