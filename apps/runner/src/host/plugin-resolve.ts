@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 export const HOST_PACKAGES = [
   '@stylegraph/core',
   '@stylegraph/ops-gpu',
+  '@stylegraph/ops-gpu/node',
+  '@stylegraph/ops-gpu/layers',
   '@stylegraph/plugin-std',
   '@stylegraph/plugin-stylegan',
   '@stylegraph/plugin-io',

@@ -26,8 +26,9 @@ export interface BrowserPlugin {
 }
 
 /** Path segments a served file may have: no hidden files or folders, nothing from `node_modules`. */
+// Compared without case: on case-insensitive file systems NODE_MODULES is node_modules.
 const servable = (segments: readonly string[]): boolean =>
-  segments.length > 0 && segments.every((s) => s !== '' && !s.startsWith('.') && s !== 'node_modules' && !/[/\\\0]/.test(s)) && /\.m?js$/.test(segments.at(-1)!);
+  segments.length > 0 && segments.every((s) => s !== '' && !s.startsWith('.') && s.toLowerCase() !== 'node_modules' && !/[/\\\0~]/.test(s)) && /\.m?js$/i.test(segments.at(-1)!);
 
 async function packageName(dir: string): Promise<string | undefined> {
   try {
@@ -66,7 +67,8 @@ async function fileOf(plugins: ReadonlyMap<string, BrowserPlugin>, pathname: str
   const rest = segments.slice(scoped);
   if (!plugin || !servable(rest)) return undefined;
   const file = await realpath(join(plugin.dir, ...rest)).catch(() => undefined);
-  if (!file || !within(plugin.dir, file)) return undefined;
+  // Checked again on the real path: what the request named and what it resolved to must both be servable.
+  if (!file || !within(plugin.dir, file) || !servable(relative(plugin.dir, file).split(sep))) return undefined;
   return (await stat(file)).isFile() ? file : undefined;
 }
 

@@ -3,10 +3,8 @@
  * kind's dtype, the rank and the fixed sizes, then the kind's own check. A node that returns
  * the wrong thing fails with a message naming the port, instead of confusing the node after it.
  */
-import { isTensor, shapeString, sizeOf } from '../values/tensor.js';
+import { DTYPE_ARRAYS as DATA, isTensor, shapeString, sizeOf } from '../values/tensor.js';
 import { formatPortType, kindOf, portDims, type PortSpec } from './port-types.js';
-
-const DATA = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, bool: Uint8Array } as const;
 
 /** Returns why `value` is not a valid value of `spec`, or undefined when it is. */
 export function checkValue(spec: PortSpec, value: unknown): string | undefined {

@@ -4,11 +4,10 @@
  * is bit-identical to the one encoded; JSON values keep non-finite numbers and −0.
  */
 import type { Codec, EncodedValue, Json } from '../types/port-kind.js';
-import { isTensor, tensor, type DType, type Tensor } from './tensor.js';
+import { DTYPE_BYTES as BYTES } from '../types/port-dtypes.js';
+import { DTYPE_ARRAYS as ARRAYS, isTensor, tensor, type DType, type Tensor } from './tensor.js';
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'uint8', 'bool'];
-const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1 };
-const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, bool: Uint8Array } as const;
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 

@@ -2,11 +2,11 @@
  * NumPy's `.npy` format (version 1–3), so latents and images can be exchanged with NumPy and
  * NVIDIA's scripts: little-endian float32/float64/int32/int64/uint8/bool, C order.
  */
-import { sizeOf, tensor, type DType, type Tensor } from './tensor.js';
+import { DTYPE_ARRAYS, sizeOf, tensor, type DType, type Tensor } from './tensor.js';
+import { DTYPE_BYTES as BYTES } from '../types/port-dtypes.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const DESCR: Record<string, DType> = { '<f4': 'float32', '<f8': 'float64', '<i4': 'int32', '<i8': 'int64', '|u1': 'uint8', '|b1': 'bool' };
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, uint8: 1, bool: 1 };
 
 export class NpyError extends Error {
   override readonly name = 'NpyError';
@@ -52,7 +52,7 @@ export function readNpy(bytes: Uint8Array, file = 'npy'): Tensor {
   if (start + need < bytes.length) throw new NpyError(`${file}: ${bytes.length - start - need} bytes after the data that shape (${shown(shapeText)}) needs (corrupt file?)`);
   // A copy into a fresh buffer: Node's Buffer.slice shares memory (and the pool) with the input.
   const raw = new Uint8Array(bytes.subarray(start, start + need)).buffer;
-  const data = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, bool: Uint8Array }[dtype];
+  const data = DTYPE_ARRAYS[dtype];
   return tensor(dtype, dims, new data(raw) as never);
 }
 

@@ -24,7 +24,8 @@ export interface Tensor<D extends DType = DType> {
 
 export const sizeOf = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
-const ctors = {
+/** The typed array each dtype's data is. */
+export const DTYPE_ARRAYS = {
   float32: Float32Array,
   float64: Float64Array,
   int32: Int32Array,
@@ -39,7 +40,7 @@ export function tensor<D extends DType>(dtype: D, dims: readonly number[], data?
     if (!Number.isInteger(d) || d < 0) throw new RangeError(`tensor: invalid dimension ${d} in [${dims.join(', ')}]`);
   }
   const n = sizeOf(dims);
-  const buf = data ?? (new ctors[dtype](n) as DataOf[D]);
+  const buf = data ?? (new DTYPE_ARRAYS[dtype](n) as DataOf[D]);
   if (buf.length !== n) {
     throw new RangeError(`tensor: ${dtype} data has ${buf.length} elements but dims [${dims.join(', ')}] need ${n}`);
   }

@@ -27,5 +27,5 @@ export type { ConvAttrs, ConvTransposeAttrs, GemmAttrs } from './ops/linear.js';
 export type { SliceAttrs, PadAttrs, AxisAttrs } from './ops/indexing.js';
 export type { ReduceAttrs } from './ops/reduce.js';
 export { IR_VERSION, OPSET, serializeGraph, type ModelOptions } from './serialize.js';
-export { cacheKey, hashBytes, LruCache, ModelCache } from './cache.js';
+export { cacheKey, hashBytes } from './cache.js';
 export { scalarTensor, int64Tensor } from './tensor-proto.js';
