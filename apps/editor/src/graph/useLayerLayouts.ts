@@ -29,8 +29,10 @@ export function useLayerLayouts(doc: GraphDocument, types: ReadonlyMap<string, N
   useEffect(() => {
     if (!request) return;
     let stale = false;
+    // A superseded request is aborted: the server stops its nodes and frees the run slot it holds.
+    const abort = new AbortController();
     const timer = setTimeout(() => {
-      api.describe.outputs.query(JSON.parse(request) as { graph: unknown; path: string; nodes: string[] }).then(
+      api.describe.outputs.query(JSON.parse(request) as { graph: unknown; path: string; nodes: string[] }, { signal: abort.signal }).then(
         (r) => !stale && setDescribed({ request, values: r.values, failed: Object.keys(r.failed) }),
         () => undefined,
       );
@@ -38,6 +40,7 @@ export function useLayerLayouts(doc: GraphDocument, types: ReadonlyMap<string, N
     return () => {
       stale = true;
       clearTimeout(timer);
+      abort.abort();
     };
   }, [request]);
   return useMemo(() => {

@@ -101,3 +101,20 @@ describe('stylegan kinds', () => {
     expect(() => Generator.codec.encode(unsourced)).toThrow(/not loaded from a file/);
   });
 });
+
+describe('generator identity', () => {
+  it('a state dict read with another conv_clamp is another generator; the same clamp is the same one', async () => {
+    const files = filesAt(fixtures);
+    const path = 'pkl/a32.state-dict.pt';
+    const plain = await openGenerator(files, { path });
+    const c256 = await openGenerator(files, { path, convClamp: 256 });
+    const none = await openGenerator(files, { path, convClamp: null });
+    expect(new Set([plain.id, c256.id, none.id]).size).toBe(3);
+    expect((await openGenerator(files, { path, convClamp: 256 })).id).toBe(c256.id);
+    expect(c256.model.contentHash).toBe(c256.id);
+    // The handle keeps the clamp, so a fresh process re-opens the same network.
+    const encoded = await Generator.codec.encode(c256);
+    expect(encoded.header).toEqual({ id: c256.id, source: { path, convClamp: 256 } });
+    expect((await Generator.codec.decode(encoded, { files })).id).toBe(c256.id);
+  });
+});

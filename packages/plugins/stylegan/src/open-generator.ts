@@ -3,7 +3,7 @@
  * checkpoint file — an NVIDIA StyleGAN2-ADA `.pkl` (read without executing it), a torch.save
  * state dict or safetensors. Used by stylegan/LoadGenerator and to re-open a stored handle.
  */
-import { NodeError, type FileAccess } from '@stylegraph/core';
+import { NodeError, sha256Hex, type FileAccess } from '@stylegraph/core';
 import { CheckpointError, ModelFileError, loadModel, readCheckpoint } from '@stylegraph/ops-gpu';
 import { generatorValue, type GeneratorSource, type StyleGANGenerator } from './generator-value.js';
 
@@ -15,8 +15,11 @@ export async function openGenerator(files: FileAccess, source: GeneratorSource, 
     if (CHECKPOINT.test(path)) {
       const bytes = await files.read(path);
       progress?.(0.5, 'converting checkpoint');
-      const opts = source.convClamp !== undefined ? { convClamp: source.convClamp } : {};
-      return generatorValue(await readCheckpoint(bytes, path, opts), source);
+      if (source.convClamp === undefined) return generatorValue(await readCheckpoint(bytes, path), source);
+      const model = await readCheckpoint(bytes, path, { convClamp: source.convClamp });
+      // The same file read with another conv_clamp is another network: its identity says so
+      // (networks and sessions are cached by it).
+      return generatorValue({ ...model, contentHash: await sha256Hex(`${model.contentHash}:convClamp=${String(source.convClamp)}`) }, source);
     }
     const dir = path.replace(/\/+$/, '');
     const model = await loadModel({ read: (n) => files.read(`${dir}/${n}`), exists: (n) => files.exists(`${dir}/${n}`) });
