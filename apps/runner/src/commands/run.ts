@@ -62,7 +62,7 @@ export async function runCommand(path: string, opts: RunOptions, io: Io): Promis
     const result = await execute(check.graph, {
       files,
       services: { compute },
-      ...(opts.cache !== undefined && { cache: new DiskCache(resolve(opts.cache), { ...(opts.cacheMax !== undefined && { maxBytes: opts.cacheMax }) }) }),
+      ...(opts.cache !== undefined && { cache: new DiskCache(resolve(opts.cache), { ...(opts.cacheMax !== undefined && { maxBytes: opts.cacheMax }), onWriteError: (m) => io.err(`${path}: warning: ${m}`) }) }),
       ...(Number.isFinite(budget) && { memoryBudget: budget, memoryBudgetHint: 'raise it with --max-memory' }),
       ...(io.signal && { signal: io.signal }),
       ...(opts.progress && { onEvent: progressPrinter(io.err, types) }),

@@ -216,3 +216,19 @@ describe('DiskCache size bound', () => {
     expect(plan.total).toBe(usage.total - 500 - 2 * entryBytes - usage.blobs.get(shared.slice(6))!);
   });
 });
+
+describe('DiskCache write failures', () => {
+  it('says once that the folder cannot be written, and the run goes on uncached', async () => {
+    // A file where the folder should be: nothing can be created below it.
+    const dir = join(tmp(), 'not-a-folder');
+    writeFileSync(dir, 'x');
+    const told: string[] = [];
+    const cache = new DiskCache(dir, { onWriteError: (m) => told.push(m) });
+    const ctx = ctxOf({ out: CORE_KINDS.number as PortKind });
+    await cache.set(K(1), entry({ out: 1 }), ctx);
+    await cache.set(K(2), entry({ out: 2 }), ctx);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/^cannot write to the cache folder .*not-a-folder: .*; outputs are not cached$/);
+    expect(await cache.get(K(1), ctx)).toBeUndefined();
+  });
+});

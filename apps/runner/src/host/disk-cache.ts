@@ -31,6 +31,8 @@ export const DEFAULT_CACHE_MAX_BYTES = 2 * 2 ** 30;
 export interface DiskCacheOptions {
   /** Bytes the folder's entries and blobs may take in all (default 2 GiB; Infinity: no bound). */
   readonly maxBytes?: number;
+  /** Told, once, when writing to the folder fails (a run never fails for it; nothing is then cached). */
+  readonly onWriteError?: (message: string) => void;
 }
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
@@ -43,10 +45,11 @@ export class DiskCache implements OutputCache {
   private total: number | undefined;
   /** Stores run one at a time. */
   private writes: Promise<void> = Promise.resolve();
+  private warned = false;
 
   constructor(
     readonly dir: string,
-    opts: DiskCacheOptions = {},
+    private readonly opts: DiskCacheOptions = {},
   ) {
     const max = opts.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     if (!(max >= 0)) throw new RangeError(`DiskCache: maxBytes ${max} is not a number of bytes`);
@@ -97,7 +100,11 @@ export class DiskCache implements OutputCache {
   }
 
   async set(preKey: string, entry: CacheEntry, ctx: CacheContext): Promise<void> {
-    const task = this.writes.then(() => this.store(preKey, entry, ctx)).catch(() => undefined);
+    const task = this.writes.then(() => this.store(preKey, entry, ctx)).catch((e: unknown) => {
+      if (this.warned) return;
+      this.warned = true;
+      this.opts.onWriteError?.(`cannot write to the cache folder ${this.dir}: ${e instanceof Error ? e.message : String(e)}; outputs are not cached`);
+    });
     this.writes = task;
     await task;
   }
