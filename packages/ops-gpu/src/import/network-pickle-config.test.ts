@@ -7,34 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '@stylegraph/core';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model/state-dict.js';
 import type { DiscriminatorConfig, GeneratorConfig } from '../model/config.js';
+import { TINY_D, TINY_G } from '../testing/tiny-configs.js';
 import { CheckpointError, modelName, readNvidiaPickle } from './nvidia-pkl.js';
 import { at, module, networkPickle, storageValue, treeOf, writeModule, type Module } from '../testing/network-pickle.js';
 import { OP, type PickleWriter } from '../testing/pickle-writer.js';
 
-const G: GeneratorConfig = {
-  zDim: 3,
-  cDim: 0,
-  wDim: 4,
-  numWs: 4,
-  resolution: 8,
-  imgChannels: 3,
-  mapping: { numLayers: 2, lrMultiplier: 0.01 },
-  channels: { '4': 4, '8': 2 },
-  convClamp: null,
-  architecture: 'skip',
-};
-const D: DiscriminatorConfig = {
-  architecture: 'resnet',
-  cDim: 0,
-  resolution: 8,
-  imgChannels: 3,
-  channels: { '4': 4, '8': 2 },
-  cmapDim: null,
-  mbstdGroupSize: 4,
-  mbstdNumChannels: 1,
-  convClamp: null,
-  mapping: null,
-};
+const G = TINY_G;
+const D = TINY_D;
 
 const gen = (g: GeneratorConfig = G) => treeOf('training.networks.Generator', expectedGeneratorTensors(g));
 const disc = (d: DiscriminatorConfig = D) => {

@@ -6,25 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@stylegraph/core';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model/state-dict.js';
-import type { DiscriminatorConfig, GeneratorConfig } from '../model/config.js';
+import { TINY_D, TINY_G } from '../testing/tiny-configs.js';
 import { writeSafetensors } from '../model/safetensors.js';
 import { readCheckpoint } from './checkpoint.js';
 import { CheckpointError } from './errors.js';
 import { OP, PickleWriter, f32Bytes, storedZip } from '../testing/pickle-writer.js';
 
-const G: GeneratorConfig = {
-  zDim: 3,
-  cDim: 0,
-  wDim: 4,
-  numWs: 4,
-  resolution: 8,
-  imgChannels: 3,
-  mapping: { numLayers: 2, lrMultiplier: 0.01 },
-  channels: { '4': 4, '8': 2 },
-  convClamp: null,
-  architecture: 'skip',
-};
-const D: DiscriminatorConfig = { architecture: 'resnet', cDim: 0, resolution: 8, imgChannels: 3, channels: { '4': 4, '8': 2 }, cmapDim: null, mbstdGroupSize: 4, mbstdNumChannels: 1, convClamp: null, mapping: null };
+const G = TINY_G;
+const D = TINY_D;
 
 const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const value = (k: number) => k / 4;
