@@ -105,6 +105,54 @@ describe('DiskCache round trip', () => {
   });
 });
 
+describe('DiskCache bounds and ports', () => {
+  it('refuses a bound that is not a number of bytes; 0 stores nothing', async () => {
+    for (const bad of [-1, NaN]) expect(() => new DiskCache(tmp(), { maxBytes: bad })).toThrow(`DiskCache: maxBytes ${bad} is not a number of bytes`);
+    const dir = tmp();
+    await new DiskCache(dir, { maxBytes: 0 }).set(K(1), entry({ t: image(1) }), tensorCtx);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('stores an entry exactly as large as its bound, and the folder then holds exactly that', async () => {
+    const probe = tmp();
+    await new DiskCache(probe).set(K(1), entry({ t: image(1) }), tensorCtx);
+    const size = diskBytes(probe);
+    const dir = tmp();
+    const cache = new DiskCache(dir, { maxBytes: size });
+    await cache.set(K(1), entry({ t: image(1) }), tensorCtx);
+    expect(diskBytes(dir)).toBe(size);
+    expect(await cache.get(K(1), tensorCtx)).toBeDefined();
+    // One byte less and it is not kept.
+    const tight = tmp();
+    await new DiskCache(tight, { maxBytes: size - 1 }).set(K(1), entry({ t: image(1) }), tensorCtx);
+    expect(readdirSync(tight)).toEqual([]);
+  });
+
+  it('misses, and removes the entry, when the node now has other ports than were stored', async () => {
+    const dir = tmp();
+    const cache = new DiskCache(dir);
+    await cache.set(K(1), entry({ t: image(1), u: image(2) }), ctxOf({ t: CORE_KINDS.Tensor, u: CORE_KINDS.Tensor }));
+    expect(await cache.get(K(1), ctxOf({ t: CORE_KINDS.Tensor }))).toBeUndefined();
+    expect(ls(dir, 'entries')).toEqual([]);
+    await cache.set(K(2), entry({ t: image(1) }), tensorCtx);
+    expect(await cache.get(K(2), ctxOf({ t: CORE_KINDS.Tensor, u: CORE_KINDS.Tensor }))).toBeUndefined();
+    await cache.set(K(3), entry({ t: image(1) }), tensorCtx);
+    expect(await cache.get(K(3), ctxOf({ v: CORE_KINDS.Tensor }))).toBeUndefined();
+  });
+
+  it('renews an entry on a hit and leaves the files it read and its key as stored', async () => {
+    const dir = tmp();
+    const cache = new DiskCache(dir);
+    await cache.set(K(1), entry({ t: image(1) }), tensorCtx);
+    const path = join(dir, 'entries', `${K(1)}.json`);
+    utimesSync(path, new Date(1000), new Date(1000));
+    const hit = await cache.get(K(1), tensorCtx);
+    expect(statSync(path).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    expect(hit).toMatchObject({ files: [['model.bin', 'ab'.repeat(32)]], key: 'k'.repeat(64) });
+    expect(hit).not.toHaveProperty('services');
+  });
+});
+
 describe('DiskCache damage', () => {
   const stored = async () => {
     const dir = tmp();
