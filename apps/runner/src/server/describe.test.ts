@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
@@ -50,6 +52,28 @@ describe('describe.outputs: node values before a run', () => {
     expect(invalid.ok).toBe(false);
     expect(invalid.diagnostics.length).toBeGreaterThan(0);
     await expect(c.describe.outputs.query({ graph: loader('x'), nodes: ['other'] })).rejects.toThrow(/no node "other"/);
+  });
+
+  it('never writes, and reads nothing outside the workspace (trust boundary)', async () => {
+    const c = client(s);
+    const writer: GraphDocument = {
+      format: 'stylegraph.graph',
+      formatVersion: 1,
+      nodes: {
+        z: { type: 'std/RandomNormal', version: 1, params: { seed: 1, shape: [2, 2] } },
+        save: { type: 'io/SaveTensor', version: 1, params: { path: 'describe-probe.npy' } },
+      },
+      edges: [{ from: 'z.tensor', to: 'save.tensor' }],
+    };
+    const r = await c.describe.outputs.query({ graph: writer, path: 'examples/x.graph.json', nodes: ['save'] });
+    expect(r.failed.save).toMatch(/^READ_ONLY: cannot write describe-probe\.npy/);
+    for (const dir of ['', 'examples', 'out', 'examples/out']) expect(existsSync(join(repoRoot, dir, 'describe-probe.npy'))).toBe(false);
+    // A graph path outside the workspace is refused; a model path leading out of it is not read.
+    await expect(c.describe.outputs.query({ graph: loader('m'), path: '../../etc/x.graph.json', nodes: ['model'] })).rejects.toThrow();
+    const out = await c.describe.outputs.query({ graph: loader('../../../../../../etc'), path: 'examples/x.graph.json', nodes: ['model'] });
+    expect(out.values).toEqual({});
+    expect(out.failed.model).toMatch(/^(FILE_READ|MODEL_INVALID): /);
+    expect(out.failed.model).not.toMatch(/root:|passwd/);
   });
 
   it('gives the same layout a run’s values events carry', async () => {
