@@ -8,7 +8,6 @@ import { definePlugin, type AnyNodeDefinition, type PluginDefinition, type Resol
 import { CORE_KINDS } from '../types/core-kinds.js';
 import { sameKind, type PortKind } from '../types/port-kind.js';
 import { formatPortType, kindOf, type PortSpec } from '../types/port-types.js';
-import type { DType } from '../values/tensor.js';
 
 export interface RegisteredNode {
   readonly def: AnyNodeDefinition;
@@ -16,17 +15,10 @@ export interface RegisteredNode {
 }
 
 /** A port kind described as plain data, for `stylegraph nodes` and editors. */
-export interface PortKindInfo {
-  readonly name: string;
-  readonly title: string;
-  readonly description: string;
-  readonly dims: readonly string[] | null;
-  readonly tensor: boolean;
-  readonly dtype?: DType;
-  readonly color: string;
+export type PortKindInfo = Pick<PortKind, 'name' | 'title' | 'description' | 'dims' | 'tensor' | 'dtype' | 'color'> & {
   /** The plugin that declares it; absent for core's kinds. */
   readonly plugin?: string;
-}
+};
 
 /** A port as data: its kind by name, the kind's short title and colour, and the type as messages show it. */
 export type PortInfo = Omit<PortSpec, 'type'> & { readonly type: string; readonly kindTitle: string; readonly color: string; readonly display: string };
