@@ -4,7 +4,12 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './graph-file.js';
-import { PluginLoadError } from './host/plugins.js';
+import { PluginLoadError, closeIsolatedPlugins } from './host/plugins.js';
+import { ManifestError } from './host/plugin-manifest.js';
+import { pluginsCommand } from './commands/plugins.js';
+import { lockCommand } from './commands/lock.js';
+// TEMP import { pluginNewCommand } from './commands/plugin-new.js';
+const pluginNewCommand = async (..._a: unknown[]) => 2;
 import { describeErrno, isErrno } from './host/errno.js';
 import { checkCommand } from './commands/check.js';
 import { nodesCommand } from './commands/nodes.js';
@@ -52,7 +57,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--set <node.param=value>', 'override a param (repeatable)', collect, [])
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .option('--json', 'print diagnostics as JSON')
-    .action(async (graph: string, o: { set: string[]; plugin: string[]; json?: boolean }) => {
+    .option('--trust <name>', 'run this third-party plugin (package name or --plugin path) inside stylegraph\'s process, with full access, instead of isolated (repeatable)', collect, [])
+    .action(async (graph: string, o: { set: string[]; plugin: string[]; trust: string[]; json?: boolean }) => {
       code = await checkCommand(graph, o, io);
     });
 
@@ -70,7 +76,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--max-memory <size>', 'refuse a run whose planned tensors exceed this (bytes, or 512M, 4G, 1.5GiB …; none = no limit; default: 40% of the available memory)', byteSize)
     .option('--cache <dir>', 'keep node outputs in this folder and reuse them in later runs (only nodes whose inputs changed run)')
     .option('--cache-max <size>', 'bound the --cache folder, removing least recently used outputs (512M, 2G …; none = no limit; default: 2G)', byteSize)
-    .action(async (graph: string, o: { out?: string; root?: string; set: string[]; plugin: string[]; backend: string; json?: boolean; junit?: string; maxMemory?: number; cache?: string; cacheMax?: number }) => {
+    .option('--trust <name>', 'run this third-party plugin (package name or --plugin path) inside stylegraph\'s process, with full access, instead of isolated (repeatable)', collect, [])
+    .option('--frozen', 'refuse to run unless every plugin matches the version and integrity the graph locks (stylegraph lock)')
+    .action(async (graph: string, o: { out?: string; root?: string; set: string[]; plugin: string[]; trust: string[]; frozen?: boolean; backend: string; json?: boolean; junit?: string; maxMemory?: number; cache?: string; cacheMax?: number }) => {
       if (o.cacheMax !== undefined && o.cache === undefined) throw new UsageError('--cache-max needs --cache <dir>');
       code = await runCommand(graph, { ...o, progress: io.isTTY && !o.json }, io);
     });
@@ -80,7 +88,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description('list node types with their ports and param JSON Schemas')
     .option('--json', 'print as JSON')
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
-    .action(async (o: { json?: boolean; plugin: string[] }) => {
+    .option('--trust <name>', 'run this third-party plugin (package name or --plugin path) inside stylegraph\'s process, with full access, instead of isolated (repeatable)', collect, [])
+    .action(async (o: { json?: boolean; plugin: string[]; trust: string[] }) => {
       code = await nodesCommand(o, io);
     });
 
@@ -92,8 +101,40 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--workspace <dir>', 'folder whose graphs the editor may open and save (default: the current folder)')
     .option('--token <token>', 'token clients must present (default: random when not on loopback)')
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
-    .action(async (o: { port: string; host: string; workspace?: string; token?: string; plugin: string[] }) => {
+    .option('--trust <name>', 'run this third-party plugin (package name or --plugin path) inside stylegraph\'s process, with full access, instead of isolated (repeatable)', collect, [])
+    .action(async (o: { port: string; host: string; workspace?: string; token?: string; plugin: string[]; trust: string[] }) => {
       code = await serveCommand({ ...o, debug: debug() }, io);
+    });
+
+  program
+    .command('plugins')
+    .description('list the plugins installed in a folder (node_modules) with their version, namespace, capabilities and trust')
+    .option('--dir <dir>', 'folder whose node_modules to look in (default: the current folder)')
+    .option('--json', 'print as JSON')
+    .action(async (o: { dir?: string; json?: boolean }) => {
+      code = await pluginsCommand(o, io);
+    });
+
+  program
+    .command('lock')
+    .description("record in a graph file the version and integrity hash of every plugin it uses (run --frozen then refuses any change)")
+    .argument('<graph>', 'graph file (*.graph.json)')
+    .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
+    .action(async (graph: string, o: { plugin: string[] }) => {
+      code = await lockCommand(graph, o, io);
+    });
+
+  program
+    .command('plugin')
+    .description('make plugins')
+    .command('new')
+    .description('write a ready plugin package: TypeScript, an example node, tests, a README and a CI workflow')
+    .argument('<name>', 'short name (sepia) or package name (stylegraph-plugin-sepia, @scope/stylegraph-plugin-sepia)')
+    .option('--dir <dir>', 'folder to write (default: ./stylegraph-plugin-<name>)')
+    .option('--onnx', 'a data-only plugin: an ONNX operator and its manifest, no code')
+    .option('--force', 'write into a folder that is not empty')
+    .action(async (name: string, o: { dir?: string; onnx?: boolean; force?: boolean }) => {
+      code = await pluginNewCommand(name, o, io);
     });
 
   const model = program.command('model').description('work with model files');
@@ -112,20 +153,26 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      return 2;
-    }
-    if (e instanceof UsageError || e instanceof PluginLoadError) {
-      io.err(`stylegraph: ${e.message}`);
-      return 2;
-    }
-    // A file the user named that cannot be read or written: one line, a usage error.
-    if (isErrno(e)) {
-      io.err(`stylegraph: ${describeErrno(e)}`);
-      return 2;
-    }
-    io.err(`stylegraph: ${debug() && e instanceof Error ? (e.stack ?? e.message) : `internal error: ${e instanceof Error ? e.message : String(e)} (run with --debug for the stack trace)`}`);
-    return 1;
+    return failure(e, io, debug());
+  } finally {
+    closeIsolatedPlugins();
   }
+}
+
+function failure(e: unknown, io: CliIo, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (e instanceof UsageError || e instanceof PluginLoadError || e instanceof ManifestError) {
+    io.err(`stylegraph: ${e.message}`);
+    return 2;
+  }
+  // A file the user named that cannot be read or written: one line, a usage error.
+  if (isErrno(e)) {
+    io.err(`stylegraph: ${describeErrno(e)}`);
+    return 2;
+  }
+  io.err(`stylegraph: ${debug && e instanceof Error ? (e.stack ?? e.message) : `internal error: ${e instanceof Error ? e.message : String(e)} (run with --debug for the stack trace)`}`);
+  return 1;
 }

@@ -14,12 +14,14 @@ export {
   GraphNodeSchema,
   GraphEdgeSchema,
   ModelRefSchema,
+  PluginLockSchema,
   graphJsonSchema,
   splitPortRef,
   type GraphDocument,
   type GraphNode,
   type GraphEdge,
   type ModelRef,
+  type PluginLock,
 } from './graph/document.js';
 export { serializeGraph } from './graph/serialize.js';
 export { parseJson } from './graph/parse.js';

@@ -6,10 +6,11 @@ export interface CheckOptions {
   readonly json?: boolean;
   readonly set?: readonly string[];
   readonly plugin?: readonly string[];
+  readonly trust?: readonly string[];
 }
 
 export async function checkCommand(path: string, opts: CheckOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
-  const { check } = await loadAndCheck(path, { sets: opts.set ?? [], plugins: opts.plugin ?? [] });
+  const { check } = await loadAndCheck(path, { sets: opts.set ?? [], plugins: opts.plugin ?? [], trust: opts.trust ?? [], warn: (m) => io.err(`stylegraph: warning: ${m}`) });
   const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = check.diagnostics.filter((d) => d.severity === 'warning').length;
   if (opts.json) {

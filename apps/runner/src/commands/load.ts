@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { checkGraph, parseJson, type CheckResult, type Registry } from '@stylegraph/core';
 import { UsageError, applySets, readGraphFile } from '../graph-file.js';
 import { loadRegistry } from '../host/plugins.js';
+import { checkLock } from '../host/plugin-lock.js';
 
 export interface LoadedGraph {
   readonly path: string;
@@ -10,13 +11,20 @@ export interface LoadedGraph {
   readonly check: CheckResult;
 }
 
-export async function loadAndCheck(path: string, opts: { sets?: readonly string[]; plugins?: readonly string[] }): Promise<LoadedGraph> {
+export async function loadAndCheck(path: string, opts: { sets?: readonly string[]; plugins?: readonly string[]; trust?: readonly string[]; warn?: (m: string) => void; frozen?: boolean }): Promise<LoadedGraph> {
   const text = await readGraphFile(path);
   const plugins = (parseJson(text).value as { plugins?: unknown } | undefined)?.plugins;
   const required = plugins && typeof plugins === 'object' ? Object.keys(plugins) : [];
-  const registry = await loadRegistry({ required, extra: opts.plugins ?? [], fromDir: dirname(resolve(path)), extraFromDir: process.cwd() });
+  const registry = await loadRegistry({ required, extra: opts.plugins ?? [], fromDir: dirname(resolve(path)), extraFromDir: process.cwd(), trust: new Set(opts.trust ?? []), ...(opts.warn && { warn: opts.warn }) });
   const { doc, errors, diagnostics } = applySets(text, opts.sets ?? [], registry);
   if (errors.length) throw new UsageError(errors.join('\n'));
-  const check = doc === undefined ? { ok: false, diagnostics } : checkGraph(doc, registry);
+  let check: CheckResult = doc === undefined ? { ok: false, diagnostics } : checkGraph(doc, registry);
+  if (check.graph) {
+    const lock = await checkLock(check.graph.document, registry, opts.frozen === true);
+    if (lock.length) {
+      const failed = lock.some((d) => d.severity === 'error');
+      check = failed ? { ok: false, diagnostics: [...check.diagnostics, ...lock] } : { ...check, diagnostics: [...check.diagnostics, ...lock] };
+    }
+  }
   return { path, registry, check };
 }

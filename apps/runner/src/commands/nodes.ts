@@ -1,8 +1,8 @@
 /** `stylegraph nodes [--json]`: the installed node types, their ports and param schemas, and the port kinds. */
 import { loadRegistry } from '../host/plugins.js';
 
-export async function nodesCommand(opts: { json?: boolean; plugin?: readonly string[] }, io: { out: (s: string) => void }): Promise<number> {
-  const registry = await loadRegistry({ extra: opts.plugin ?? [], fromDir: process.cwd() });
+export async function nodesCommand(opts: { json?: boolean; plugin?: readonly string[]; trust?: readonly string[] }, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+  const registry = await loadRegistry({ extra: opts.plugin ?? [], fromDir: process.cwd(), trust: new Set(opts.trust ?? []), warn: (m) => io.err(`stylegraph: warning: ${m}`) });
   const infos = registry.describeAll();
   if (opts.json) {
     const plugins = registry.listPlugins().map((p) => ({ name: p.name, version: p.version, apiVersion: p.apiVersion, namespace: p.namespace }));

@@ -20,6 +20,10 @@ export interface RunOptions {
   readonly json?: boolean;
   readonly junit?: string;
   readonly plugin?: readonly string[];
+  /** Third-party plugins allowed to run inside this process (`--trust`). */
+  readonly trust?: readonly string[];
+  /** Refuse plugins that differ from the graph's lock. */
+  readonly frozen?: boolean;
   readonly progress?: boolean;
   /** Memory budget in bytes (Infinity: none); default `defaultMemoryBudget()`. */
   readonly maxMemory?: number;
@@ -42,7 +46,7 @@ export function graphName(path: string): string {
 }
 
 export async function runCommand(path: string, opts: RunOptions, io: Io): Promise<number> {
-  const { check } = await loadAndCheck(path, { sets: opts.set ?? [], plugins: opts.plugin ?? [] });
+  const { check } = await loadAndCheck(path, { sets: opts.set ?? [], plugins: opts.plugin ?? [], trust: opts.trust ?? [], frozen: opts.frozen === true, warn: (m) => io.err(`stylegraph: warning: ${m}`) });
   const outDir = resolve(opts.out ?? `out/${graphName(path)}`);
   // Paths in a graph are relative to its file (or --root); a graph re-run from a PNG, to --root or the current folder.
   const readRoot = resolve(opts.root ?? (/\.png$/i.test(path) ? '.' : dirname(path)));
@@ -61,7 +65,7 @@ export async function runCommand(path: string, opts: RunOptions, io: Io): Promis
     const budget = opts.maxMemory ?? defaultMemoryBudget();
     const result = await execute(check.graph, {
       files,
-      services: { compute },
+      services: { compute, hostFolders: { graphDir: readRoot, out: outDir } },
       ...(opts.cache !== undefined && { cache: new DiskCache(resolve(opts.cache), { ...(opts.cacheMax !== undefined && { maxBytes: opts.cacheMax }), onWriteError: (m) => io.err(`${path}: warning: ${m}`) }) }),
       ...(Number.isFinite(budget) && { memoryBudget: budget, memoryBudgetHint: 'raise it with --max-memory' }),
       ...(io.signal && { signal: io.signal }),

@@ -12,6 +12,7 @@ export interface ServeCommandOptions {
   readonly workspace?: string;
   readonly token?: string;
   readonly plugin?: readonly string[];
+  readonly trust?: readonly string[];
   readonly debug?: boolean;
 }
 
@@ -20,7 +21,7 @@ export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: str
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${opts.port}: expected a port number 0–65535`);
   if (opts.token !== undefined && opts.token.length < 16) throw new UsageError('--token: use at least 16 characters');
   const workspace = resolve(opts.workspace ?? '.');
-  const running = await startServer({ workspace, port, host: opts.host, ...(opts.token !== undefined && { token: opts.token }), plugins: opts.plugin ?? [], debug: opts.debug === true }).catch((e: NodeJS.ErrnoException) => {
+  const running = await startServer({ workspace, port, host: opts.host, ...(opts.token !== undefined && { token: opts.token }), plugins: opts.plugin ?? [], trust: opts.trust ?? [], debug: opts.debug === true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${opts.host} is in use; pick another with --port`);
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new UsageError(`--host ${opts.host}: not an address of this machine`);
     throw e;

@@ -6,12 +6,16 @@
  * package.json). The server loads everything at start and never imports because of a request.
  * A package's default export (or `plugin` export) is its plugin.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Registry, isPackageName, type PluginDefinition } from '@stylegraph/core';
 import { provideHostPackages } from './plugin-resolve.js';
+import { DEFAULT_CAPABILITIES, readPluginManifest, type PluginManifest } from './plugin-manifest.js';
+import { IsolatedPlugin } from './isolate/isolated-plugin.js';
+import { loadDataPlugin } from './data-plugin.js';
+import { PluginLoadError } from './plugin-error.js';
 import { stdPlugin } from '@stylegraph/plugin-std';
 import { styleganPlugin } from '@stylegraph/plugin-stylegan';
 import { ioPlugin } from '@stylegraph/plugin-io';
@@ -25,26 +29,59 @@ export const PLUGIN_KEYWORD = 'stylegraph-plugin';
 const isPlugin = (v: unknown): v is PluginDefinition =>
   !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);
 
-export class PluginLoadError extends Error {}
+export { PluginLoadError };
 
-/** A plugin and the file its module was imported from. */
+/** A plugin, the file its module is (its package folder for a data-only one), and how it runs. */
 export interface LoadedPlugin {
   readonly plugin: PluginDefinition;
   readonly file: string;
+  readonly mode: PluginMode;
+  /** Its package folder; absent for a loose module file. */
+  readonly root?: string;
+  readonly manifest?: PluginManifest;
+  /** Stops its isolated process(es). */
+  readonly stop?: () => void;
 }
 
-/** Imports a module the person running the host named (`--plugin`): a path, or a package resolved from `fromDir`. */
-export async function importPlugin(spec: string, fromDir: string): Promise<PluginDefinition> {
-  return (await loadPluginModule(spec, fromDir)).plugin;
+/** How the host runs a plugin: built in, trusted in-process (`--trust`), isolated in its own process, or data only. */
+export type PluginMode = 'builtin' | 'trusted' | 'isolated' | 'data';
+
+/** How a plugin is loaded: what the registry gets for it. */
+export interface LoadOptions {
+  /** Package names (or `--plugin` specs) allowed to run inside the host process. */
+  readonly trust?: ReadonlySet<string>;
+  /** Hears warnings (a trusted third-party plugin, a plugin with install scripts). */
+  readonly warn?: (message: string) => void;
+  /** The folder a server serves ($workspace in capabilities). */
+  readonly workspace?: string;
 }
 
-async function loadPluginModule(spec: string, fromDir: string): Promise<LoadedPlugin> {
-  let file: string;
-  try {
-    file = spec.startsWith('.') || spec.startsWith('/') ? resolve(fromDir, spec) : createRequire(join(fromDir, 'noop.js')).resolve(spec);
-  } catch {
-    throw new PluginLoadError(`plugin ${spec} is not installed (looked from ${fromDir}); install it with npm install ${spec}`);
+/** Where a path spec's package is: the nearest package.json above the file, if it declares a plugin. */
+async function packageOfFile(file: string): Promise<string | undefined> {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const text = await readFile(join(dir, 'package.json'), 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      try {
+        const pkg = JSON.parse(text) as { stylegraph?: unknown; keywords?: unknown };
+        return pkg.stylegraph !== undefined || (Array.isArray(pkg.keywords) && pkg.keywords.includes(PLUGIN_KEYWORD)) ? dir : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(dir) === dir) return undefined;
   }
+}
+
+/** The folder of installed package `name`, looked up in node_modules folders from `fromDir` upwards. */
+async function installedDir(name: string, fromDir: string): Promise<string | undefined> {
+  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if ((await stat(join(candidate, 'package.json')).catch(() => undefined))?.isFile()) return realpath(candidate);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+async function importInProcess(file: string, spec: string): Promise<PluginDefinition> {
   let mod: Record<string, unknown>;
   try {
     provideHostPackages();
@@ -54,50 +91,142 @@ async function loadPluginModule(spec: string, fromDir: string): Promise<LoadedPl
   }
   const plugin = [mod.default, mod.plugin].find(isPlugin);
   if (!plugin) throw new PluginLoadError(`${spec} does not export a stylegraph plugin (default export from definePlugin)`);
-  return { plugin, file };
+  return plugin;
+}
+
+/**
+ * Loads a plugin a host was told about: a path (a module file or a package folder) or an
+ * installed package resolved from `fromDir`. A package's `"stylegraph"` field decides how: a
+ * data-only plugin's operators are read as data; a code plugin runs isolated in its own process
+ * with the capabilities it declares, unless the host trusts it (`--trust`).
+ */
+async function loadPluginModule(spec: string, fromDir: string, registry: Registry, opts: LoadOptions): Promise<LoadedPlugin> {
+  const isPath = spec.startsWith('.') || spec.startsWith('/');
+  let file: string | undefined;
+  let root: string | undefined;
+  if (isPath) {
+    const p = resolve(fromDir, spec);
+    const st = await stat(p).catch(() => undefined);
+    if (!st) throw new PluginLoadError(`plugin ${spec}: no such file or folder (${p})`);
+    if (st.isDirectory()) root = await realpath(p);
+    else {
+      file = await realpath(p);
+      root = await packageOfFile(file);
+    }
+  } else {
+    root = isPackageName(spec) ? await installedDir(spec, fromDir) : undefined;
+    if (!root) throw new PluginLoadError(`plugin ${spec} is not installed (looked from ${fromDir}); install it with npm install ${spec}`);
+  }
+  let manifest: PluginManifest | undefined;
+  try {
+    manifest = root ? await readPluginManifest(root) : undefined;
+  } catch (e) {
+    throw new PluginLoadError(`plugin ${spec}: ${(e as Error).message}`);
+  }
+  if (manifest?.installScripts.length) opts.warn?.(`plugin ${manifest.name} declares install scripts (${manifest.installScripts.join(', ')}); stylegraph never needs or runs them`);
+  if (manifest?.operators !== undefined) {
+    return { plugin: await loadDataPlugin(manifest, registry), file: root!, mode: 'data', root: root!, manifest };
+  }
+  if (!file) {
+    try {
+      file = manifest?.entry !== undefined ? join(root!, manifest.entry) : createRequire(join(root!, 'noop.js')).resolve(root!);
+    } catch {
+      throw new PluginLoadError(`plugin ${spec}: its package has no entry (declare "stylegraph": { "entry": … } or "exports")`);
+    }
+  }
+  const label = manifest?.name ?? spec;
+  const trusted = !!opts.trust && [spec, label, file, root].some((n) => n !== undefined && opts.trust!.has(n));
+  if (trusted) {
+    opts.warn?.(`plugin ${label} is trusted (--trust): it runs inside stylegraph's process with all of its access to this machine`);
+    return { plugin: await importInProcess(file, spec), file, mode: 'trusted', ...(root && { root }), ...(manifest && { manifest }) };
+  }
+  const own = root ?? file;
+  try {
+    const { plugin, host } = await IsolatedPlugin.start({
+      label,
+      entry: file,
+      ownFiles: own,
+      ownIsFile: root === undefined,
+      capabilities: manifest?.capabilities ?? DEFAULT_CAPABILITIES,
+      kind: (name) => registry.kind(name),
+      ...(opts.workspace !== undefined && { workspace: opts.workspace }),
+    });
+    isolatedHosts.add(host);
+    const stop = () => {
+      host.close();
+      isolatedHosts.delete(host);
+    };
+    return { plugin, file, mode: 'isolated', ...(root && { root }), ...(manifest && { manifest }), stop };
+  } catch (e) {
+    throw new PluginLoadError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+const isolatedHosts = new Set<IsolatedPlugin>();
+
+/** Stops the isolated plugin processes started for one registry. */
+export function closePlugins(registry: Registry): void {
+  for (const p of pluginSources(registry).values()) p.stop?.();
+}
+
+/** Stops every isolated plugin process this host started. */
+export function closeIsolatedPlugins(): void {
+  for (const h of isolatedHosts) h.close();
+  isolatedHosts.clear();
 }
 
 /** The package.json of an installed package `name`, looked up in node_modules folders from `fromDir` upwards. */
-async function installedManifest(name: string, fromDir: string): Promise<{ keywords?: unknown } | undefined> {
-  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
-    const text = await readFile(join(dir, 'node_modules', name, 'package.json'), 'utf8').catch(() => undefined);
-    if (text !== undefined) {
-      try {
-        return JSON.parse(text) as { keywords?: unknown };
-      } catch {
-        return undefined;
-      }
-    }
-    if (dirname(dir) === dir) return undefined;
+async function installedManifest(name: string, fromDir: string): Promise<{ keywords?: unknown; stylegraph?: unknown } | undefined> {
+  const dir = await installedDir(name, fromDir);
+  if (!dir) return undefined;
+  try {
+    return JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { keywords?: unknown };
+  } catch {
+    return undefined;
   }
 }
+
+/** Whether a package.json declares a stylegraph plugin: the keyword, or the `"stylegraph"` field. */
+const declaresPlugin = (pkg: { keywords?: unknown; stylegraph?: unknown } | undefined): boolean =>
+  !!pkg && (pkg.stylegraph !== undefined || (Array.isArray(pkg.keywords) && pkg.keywords.includes(PLUGIN_KEYWORD)));
 
 /**
  * An installed plugin package a graph requires, or undefined when there is none to load (then
  * validation reports PLUGIN_MISSING or PLUGIN_NAME_INVALID). Only package names are looked up,
- * and only packages that declare the plugin keyword are imported.
+ * and only packages that declare themselves plugins are loaded; one that does but cannot be
+ * loaded is a PluginLoadError.
  */
-export async function installedPlugin(name: string, fromDir: string): Promise<LoadedPlugin | undefined> {
+export async function installedPlugin(name: string, fromDir: string, registry: Registry, opts: LoadOptions = {}): Promise<LoadedPlugin | undefined> {
   if (!isPackageName(name) || isBuiltin(name)) return undefined;
-  const manifest = await installedManifest(name, fromDir);
-  if (!Array.isArray(manifest?.keywords) || !manifest.keywords.includes(PLUGIN_KEYWORD)) return undefined;
-  return loadPluginModule(name, fromDir).catch(() => undefined);
+  if (!declaresPlugin(await installedManifest(name, fromDir))) return undefined;
+  return loadPluginModule(name, fromDir, registry, opts);
+}
+
+const sources = new WeakMap<Registry, Map<string, LoadedPlugin>>();
+
+/** How each plugin of a registry that `loadRegistry` made was loaded, by plugin name (built-ins included). */
+export function pluginSources(registry: Registry): ReadonlyMap<string, LoadedPlugin> {
+  return sources.get(registry) ?? new Map();
 }
 
 /**
  * A registry with the built-ins, the host's `--plugin` modules, and (CLI) installed plugins the
  * graph requires; `loaded` hears of each plugin registered besides the built-ins, with its file.
  */
-export async function loadRegistry(opts: {
-  required?: readonly string[];
-  extra?: readonly string[];
-  /** Where installed plugins are looked up (the graph's folder, the workspace). */
-  fromDir: string;
-  /** Where `extra` paths and packages resolve from (default `fromDir`; the CLI: the current folder, as a shell would). */
-  extraFromDir?: string;
-  loaded?: (p: LoadedPlugin) => void;
-}): Promise<Registry> {
+export async function loadRegistry(
+  opts: {
+    required?: readonly string[];
+    extra?: readonly string[];
+    /** Where installed plugins are looked up (the graph's folder, the workspace). */
+    fromDir: string;
+    /** Where `extra` paths and packages resolve from (default `fromDir`; the CLI: the current folder, as a shell would). */
+    extraFromDir?: string;
+    loaded?: (p: LoadedPlugin) => void;
+  } & LoadOptions,
+): Promise<Registry> {
   const registry = new Registry(BUILTIN_PLUGINS);
+  const known = new Map<string, LoadedPlugin>(BUILTIN_PLUGINS.map((p) => [p.name, { plugin: p, file: builtinFile(p.name), mode: 'builtin' as const }]));
+  sources.set(registry, known);
   const add = (p: LoadedPlugin) => {
     try {
       registry.register(p.plugin);
@@ -105,18 +234,28 @@ export async function loadRegistry(opts: {
       // A plugin for another API version, or one claiming a namespace that is taken: one line, exit 2.
       throw new PluginLoadError(`plugin ${p.file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
+    known.set(p.plugin.name, p);
     opts.loaded?.(p);
   };
-  for (const spec of opts.extra ?? []) add(await loadPluginModule(spec, opts.extraFromDir ?? opts.fromDir));
+  for (const spec of opts.extra ?? []) add(await loadPluginModule(spec, opts.extraFromDir ?? opts.fromDir, registry, opts));
   for (const name of opts.required ?? []) {
     if (registry.plugin(name)) continue;
-    const p = await installedPlugin(name, opts.fromDir);
+    const p = await installedPlugin(name, opts.fromDir, registry, opts);
     if (p && !registry.plugin(p.plugin.name)) add(p);
   }
   return registry;
 }
 
-/** Names of the installed packages in `<dir>/node_modules` (scoped ones too) that declare the plugin keyword. */
+/** The entry file of a built-in plugin package. */
+function builtinFile(name: string): string {
+  try {
+    return createRequire(import.meta.url).resolve(name);
+  } catch {
+    return name;
+  }
+}
+
+/** Names of the installed packages in `<dir>/node_modules` (scoped ones too) that declare themselves plugins. */
 export async function discoverPlugins(dir: string): Promise<string[]> {
   const root = join(resolve(dir), 'node_modules');
   const entries = await readdir(root).catch(() => [] as string[]);
@@ -126,9 +265,6 @@ export async function discoverPlugins(dir: string): Promise<string[]> {
     else if (!e.startsWith('.')) names.push(e);
   }
   const found: string[] = [];
-  for (const name of names) {
-    const manifest = await installedManifest(name, dir);
-    if (isPackageName(name) && Array.isArray(manifest?.keywords) && manifest.keywords.includes(PLUGIN_KEYWORD)) found.push(name);
-  }
+  for (const name of names) if (isPackageName(name) && declaresPlugin(await installedManifest(name, dir))) found.push(name);
   return found;
 }

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Compute } from '@stylegraph/ops-gpu';
-import { discoverPlugins, loadRegistry, type LoadedPlugin } from '../host/plugins.js';
+import { closePlugins, discoverPlugins, loadRegistry, type LoadedPlugin } from '../host/plugins.js';
 import { TOKEN_COOKIE, isLoopback, refusal, sameToken } from './auth.js';
 import { appRouter } from './router.js';
 import { PLUGIN_ROUTE, browserPlugin, pluginFilesHandler, type BrowserPlugin } from './plugin-files.js';
@@ -33,6 +33,8 @@ export interface ServeOptions {
   readonly editorDir?: string;
   readonly maxBodyBytes?: number;
   readonly plugins?: readonly string[];
+  /** Third-party plugins to run inside the server's process instead of isolated (`--trust`). */
+  readonly trust?: readonly string[];
   /** Print the stack of unexpected errors to stderr (clients never see stacks). */
   readonly debug?: boolean;
   /** The compute runs use (default: a Node compute made on the first run). */
@@ -64,7 +66,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const compute = serverCompute(opts.compute);
   // Every plugin is loaded now; nothing a client sends makes the server import a module.
   const loaded: LoadedPlugin[] = [];
-  const registry = await loadRegistry({ extra: opts.plugins ?? [], extraFromDir: process.cwd(), required: await discoverPlugins(workspace.root), fromDir: workspace.root, loaded: (p) => loaded.push(p) });
+  const registry = await loadRegistry({ extra: opts.plugins ?? [], extraFromDir: process.cwd(), required: await discoverPlugins(workspace.root), fromDir: workspace.root,
+    loaded: (p) => loaded.push(p),
+    trust: new Set(opts.trust ?? []),
+    workspace: workspace.root,
+    warn: (m) => console.error(`stylegraph serve: warning: ${m}`),
+  });
   const browserPlugins = (await Promise.all(loaded.map(browserPlugin))).filter((p): p is BrowserPlugin => p !== undefined);
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -140,6 +147,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await compute.close();
+      closePlugins(registry);
     },
   };
 }

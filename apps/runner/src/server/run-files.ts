@@ -5,12 +5,15 @@
 import { resolve } from 'node:path';
 import { NodeError, type FileAccess } from '@stylegraph/core';
 import { NodeFiles } from '../host/node-files.js';
+import type { HostFolders } from '../host/isolate/host-folders.js';
 import { WorkspaceError, type Workspace } from './workspace.js';
 
 export class RunFiles implements FileAccess {
   private readonly inner: NodeFiles;
   /** Files written, workspace-relative. */
   readonly written: string[] = [];
+  /** The run's folders, for the host service `hostFolders`. */
+  readonly folders: HostFolders;
 
   constructor(
     private readonly workspace: Workspace,
@@ -18,6 +21,7 @@ export class RunFiles implements FileAccess {
     outDir: string,
   ) {
     this.inner = new NodeFiles({ readRoot, outDir, outBase: workspace.root });
+    this.folders = { graphDir: readRoot, out: outDir };
   }
 
   private async check(path: string): Promise<void> {

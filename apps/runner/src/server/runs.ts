@@ -91,7 +91,7 @@ export class RunManager {
     const run = async () => {
       const summary = await execute(graph, {
         files: opts.files,
-        services: { compute: opts.compute },
+        services: { compute: opts.compute, hostFolders: opts.files.folders },
         cache: this.cache,
         // The CLI's default: runs whose planned outputs would not fit in memory are refused.
         memoryBudget: defaultMemoryBudget(),

@@ -12,6 +12,8 @@ export const DIAGNOSTIC_CODES = {
   PLUGIN_NAME_INVALID: 'a required plugin is not named by an npm package name (paths are refused)',
   PLUGIN_MISSING: 'a plugin the graph requires is not installed',
   PLUGIN_VERSION_MISMATCH: 'an installed plugin does not satisfy the version range the graph requires',
+  PLUGIN_LOCK_DRIFT: 'an installed plugin differs from the version or integrity the graph locks',
+  PLUGIN_UNLOCKED: 'a plugin the graph requires has no entry in its lock',
   PLUGIN_UNDECLARED: "a node's plugin is not listed in the graph's plugins",
   NODE_TYPE_UNKNOWN: 'no installed plugin defines this node type',
   NODE_VERSION_UNSUPPORTED: 'the node type version is newer than the installed one, or cannot be migrated',

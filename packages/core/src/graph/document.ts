@@ -45,6 +45,16 @@ export const ModelRefSchema = z
   })
   .strict();
 
+export const PluginLockSchema = z
+  .object({
+    version: z.string().min(1).max(256).describe('The exact version the graph was locked with.'),
+    integrity: z
+      .string()
+      .regex(/^sha256-[A-Za-z0-9+/]{43}=$/, 'an integrity is "sha256-" and a base64 SHA-256')
+      .describe('SHA-256 of the plugin package’s files (its folder without node_modules), as "sha256-<base64>".'),
+  })
+  .strict();
+
 export const GraphDocumentSchema = z
   .object({
     $schema: z.string().optional(),
@@ -56,6 +66,10 @@ export const GraphDocumentSchema = z
       .record(z.string().min(1), z.string().min(1))
       .optional()
       .describe('Required plugins: package name → semver range.'),
+    lock: z
+      .record(z.string().min(1), PluginLockSchema)
+      .optional()
+      .describe('The exact plugins the graph was locked with (`stylegraph lock`): package name → version and integrity.'),
     models: z.record(z.string().regex(IDENT), ModelRefSchema).optional().describe('Model files the graph uses, by id.'),
     nodes: z.record(NodeIdSchema, GraphNodeSchema),
     edges: z.array(GraphEdgeSchema),
@@ -65,6 +79,7 @@ export const GraphDocumentSchema = z
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
 export type ModelRef = z.infer<typeof ModelRefSchema>;
+export type PluginLock = z.infer<typeof PluginLockSchema>;
 export type GraphDocument = z.infer<typeof GraphDocumentSchema>;
 
 /** Splits `"node.port"` at its last dot. */

@@ -33,6 +33,7 @@ export function serializeGraph(doc: GraphDocument): string {
     ...(doc.title !== undefined && { title: doc.title }),
     ...(doc.description !== undefined && { description: doc.description }),
     ...(doc.plugins !== undefined && { plugins: sortKeys(doc.plugins) as Record<string, string> }),
+    ...(doc.lock !== undefined && { lock: sortKeys(doc.lock) as GraphDocument['lock'] }),
     ...(doc.models !== undefined && { models: sortKeys(doc.models) as GraphDocument['models'] }),
     nodes: Object.fromEntries(Object.entries(doc.nodes).map(([id, n]) => [id, orderNode(n)])),
     edges: doc.edges.map((e) => ({ from: e.from, to: e.to })),

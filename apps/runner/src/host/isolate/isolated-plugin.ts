@@ -1,0 +1,366 @@
+/**
+ * A third-party code plugin run outside the host process. The host never imports its code: a
+ * process started with Node's permission model imports it and describes it as data, and the host
+ * registers a stand-in definition whose every node runs in that process. File grants are fixed
+ * when a process starts, so there is one process per set of granted folders (the bare one that
+ * answers validation's questions, one per graph folder and output folder it ran in).
+ */
+import { mkdtempSync, realpathSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  NodeError,
+  PLUGIN_API_VERSION,
+  definePortKind,
+  isCoreKindName,
+  kindOf,
+  tensorCodec,
+  z,
+  type AnyNodeDefinition,
+  type Codec,
+  type PluginDefinition,
+  type PortKind,
+  type PortSpec,
+  type RunContext,
+} from '@stylegraph/core';
+import type { HostFolders } from './host-folders.js';
+import type { Capabilities } from '../plugin-manifest.js';
+import { hostPackages, stagePlugin, stagedChildFile, stagingFolder } from './host-roots.js';
+import type { BridgeData, BridgeIn, BridgeOut } from './bridge.js';
+import type { ChildMessage, ErrorWire, HostMessage, KindWire, NodeWire, PluginWire, PortWire } from './protocol.js';
+import { PERMISSION_CAPABILITY } from './protocol.js';
+import { fromWire, isOpaque, toWire, type OpaqueValue, type WireValue } from './transfer.js';
+
+/** A request without its id (the bridge numbers them). */
+type Request = HostMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+
+// The bridge and the plugin process run compiled code (tests import this module from its source).
+const here = fileURLToPath(new URL('.', import.meta.url)).replace(/([\\/])src([\\/]host[\\/]isolate[\\/])$/, '$1dist$2');
+const SYNC_TIMEOUT_MS = 10_000;
+const SAB_BYTES = 4 * 2 ** 20;
+
+export interface IsolationOptions {
+  /** Package name the plugin is known by (from its package.json, or its file for a loose module). */
+  readonly label: string;
+  /** The module to import. */
+  readonly entry: string;
+  /** What the plugin may read besides the host's packages: its own package folder, or its one file. */
+  readonly ownFiles: string;
+  /** `ownFiles` is a loose module file, not a package folder. */
+  readonly ownIsFile: boolean;
+  readonly capabilities: Capabilities;
+  /** Kinds the host knows (core's and other plugins'), by name. */
+  readonly kind: (name: string) => PortKind | undefined;
+  /** The workspace folder a server serves ($workspace); the CLI: none. */
+  readonly workspace?: string;
+}
+
+let exchangeRoot: string | undefined;
+/** One folder per host process for values passed through files; removed when the host exits. */
+function exchangeFolder(): string {
+  if (exchangeRoot) return exchangeRoot;
+  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  exchangeRoot = realpathSync(mkdtempSync(join(base, 'stylegraph-x-')));
+  process.once('exit', () => rmSync(exchangeRoot!, { recursive: true, force: true }));
+  return exchangeRoot;
+}
+
+/** A declared path with its placeholder replaced; undefined when the host has no such folder now. */
+function grantPath(p: string, roots: HostFolders & { workspace?: string; tmp: string }): string | undefined {
+  const m = /^\$(graphDir|out|workspace|tmp)(\/.*)?$/.exec(p);
+  if (!m) return p;
+  const base = { graphDir: roots.graphDir, out: roots.out, workspace: roots.workspace, tmp: roots.tmp }[m[1] as 'graphDir'];
+  return base === undefined ? undefined : resolve(base, `.${m[2] ?? ''}`);
+}
+
+class Bridge {
+  private readonly worker: Worker;
+  private readonly sab = new SharedArrayBuffer(SAB_BYTES);
+  private readonly flag = new Int32Array(this.sab, 0, 2);
+  private nextId = 1;
+  private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: ErrorWire) => void; onMessage?: (m: ChildMessage) => void }>();
+  readonly loaded: Promise<PluginWire>;
+
+  constructor(data: Omit<BridgeData, 'sab'>) {
+    this.worker = new Worker(join(here, 'bridge.js'), { workerData: { ...data, sab: this.sab } });
+    this.worker.unref();
+    this.loaded = new Promise((resolveLoaded, rejectLoaded) => {
+      this.worker.on('message', (m: BridgeOut) => {
+        if (m.op === 'loaded') resolveLoaded(m.plugin as PluginWire);
+        else if (m.op === 'load-failed') rejectLoaded(m.error);
+        else if (m.op === 'done') {
+          const call = this.calls.get(m.id);
+          this.calls.delete(m.id);
+          if (m.error) call?.reject(m.error);
+          else call?.resolve(m.result);
+        } else this.calls.get(m.id)?.onMessage?.(m);
+      });
+      this.worker.on('error', (e) => rejectLoaded({ message: e.message }));
+    });
+    this.loaded.catch(() => undefined);
+    this.post({ op: 'start' });
+  }
+
+  private post(m: BridgeIn, transfer?: ArrayBuffer[]): void {
+    this.worker.postMessage(m, transfer);
+  }
+
+  call(msg: Request, opts: { timeoutMs?: number; onMessage?: (m: ChildMessage) => void } = {}): { id: number; done: Promise<unknown> } {
+    const id = this.nextId++;
+    const done = new Promise((resolveCall, rejectCall) => {
+      this.calls.set(id, { resolve: resolveCall, reject: rejectCall, ...(opts.onMessage && { onMessage: opts.onMessage }) });
+    });
+    this.post({ op: 'call', msg: { ...msg, id } as unknown as HostMessage & { id: number }, ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }) });
+    return { id, done };
+  }
+
+  /** Blocks this thread until the plugin answers (validation asks synchronously). */
+  callSync(msg: Request): unknown {
+    const id = this.nextId++;
+    Atomics.store(this.flag, 0, 0);
+    this.post({ op: 'call', msg: { ...msg, id } as unknown as HostMessage & { id: number }, sync: true, timeoutMs: SYNC_TIMEOUT_MS });
+    const waited = Atomics.wait(this.flag, 0, 0, SYNC_TIMEOUT_MS + 1000);
+    if (waited === 'timed-out') throw new Error('the plugin did not answer');
+    const len = Atomics.load(this.flag, 1);
+    const answer = JSON.parse(new TextDecoder().decode(new Uint8Array(this.sab, 8, len).slice())) as { result?: unknown; error?: ErrorWire };
+    if (answer.error) throw new Error(answer.error.message);
+    return answer.result;
+  }
+
+  forward(msg: HostMessage): void {
+    this.post({ op: 'forward', msg });
+  }
+
+  stop(): void {
+    this.post({ op: 'stop' });
+  }
+}
+
+/** The error a node run in the plugin's process failed with, as the host reports it. */
+function nodeErrorOf(label: string, e: ErrorWire, caps: Capabilities): Error {
+  if (e.code === 'PLUGIN_CAPABILITY') {
+    const cap = PERMISSION_CAPABILITY[e.capability ?? ''] ?? e.capability ?? 'unknown';
+    const declared = cap === 'fs.read' ? caps.fs.read : cap === 'fs.write' ? caps.fs.write : undefined;
+    const what = declared ? `outside its declared ${cap} paths (${declared.length ? declared.join(', ') : 'none'})` : `but "${cap}" is not among its capabilities`;
+    return new NodeError('PLUGIN_CAPABILITY', `plugin ${label} was denied ${cap}${e.resource ? ` (${e.resource})` : ''}: it tried ${what}; see stylegraph.capabilities in its package.json`, { plugin: label, capability: cap, ...(e.resource && { resource: e.resource }) });
+  }
+  return new NodeError(e.code ?? 'NODE_FAILED', e.message, { plugin: label, ...(e.capability && { capability: e.capability }), ...e.details });
+}
+
+/** A codec for values the host holds opaque: their bytes, with their sizes in the header. */
+function opaqueCodec(name: string): Codec<OpaqueValue> {
+  return {
+    encode: (v) => ({ header: { header: v.header, ...(v.sizes && { sizes: v.sizes }) }, bytes: v.bytes }),
+    decode: (e) => {
+      const h = e.header as { header?: unknown; sizes?: Record<string, number> } | null;
+      return { opaqueKind: name, header: (h?.header ?? null) as never, bytes: e.bytes, ...(h?.sizes && { sizes: h.sizes }) };
+    },
+  };
+}
+
+function proxyKind(label: string, k: KindWire): PortKind {
+  return definePortKind<unknown>({
+    name: k.name,
+    title: k.title,
+    description: k.description,
+    dims: k.dims,
+    tensor: k.tensor,
+    ...(k.dtype !== undefined && { dtype: k.dtype as never }),
+    rigidOutputs: k.rigidOutputs,
+    color: k.color,
+    ...(!k.tensor && {
+      check: (v: unknown) => (isOpaque(v) && v.opaqueKind === k.name ? undefined : `expected a ${k.title} made by ${label}`),
+      sizes: (v: unknown) => (isOpaque(v) ? v.sizes : undefined),
+    }),
+    codec: (k.tensor ? tensorCodec : opaqueCodec(k.name)) as Codec<unknown>,
+  });
+}
+
+const codecOf = (k: PortKind): Codec<unknown> => (k.tensor ? (tensorCodec as Codec<unknown>) : k.codec);
+
+export class IsolatedPlugin {
+  private readonly bridges = new Map<string, Bridge>();
+  private readonly bare: Bridge;
+  private tmp?: string;
+  /** The entry as the plugin's process imports it: through its link in the staging folder. */
+  private readonly stagedEntry: string;
+
+  private constructor(private readonly opts: IsolationOptions) {
+    this.stagedEntry = stagePlugin(opts.ownFiles, opts.entry, opts.ownIsFile);
+    this.bare = this.bridge({});
+  }
+
+  /** Starts the plugin's process and builds the definition the host registers. */
+  static async start(opts: IsolationOptions): Promise<{ host: IsolatedPlugin; plugin: PluginDefinition }> {
+    const host = new IsolatedPlugin(opts);
+    let wire: PluginWire;
+    try {
+      wire = await host.bare.loaded;
+    } catch (e) {
+      host.close();
+      const w = e as ErrorWire;
+      throw new Error(w.code === 'PLUGIN_CAPABILITY' ? nodeErrorOf(opts.label, w, opts.capabilities).message.replace(/^plugin /, 'plugin ').replace(/: it tried/, ' while loading: it tried') : `plugin ${opts.label}: ${w.message}`);
+    }
+    return { host, plugin: host.definition(wire) };
+  }
+
+  close(): void {
+    for (const b of this.bridges.values()) b.stop();
+    this.bridges.clear();
+    if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  private bridge(roots: HostFolders): Bridge {
+    const c = this.opts.capabilities;
+    this.tmp ??= mkdtempSync(join(exchangeFolder(), 'tmp-'));
+    const where = { ...roots, ...(this.opts.workspace !== undefined && { workspace: this.opts.workspace }), tmp: this.tmp };
+    const read = c.fs.read.map((p) => grantPath(p, where)).filter((p): p is string => p !== undefined);
+    const write = c.fs.write.map((p) => grantPath(p, where)).filter((p): p is string => p !== undefined);
+    const key = JSON.stringify([read, write]);
+    const known = this.bridges.get(key);
+    if (known) return known;
+    const exchange = exchangeFolder();
+    const sibling = join(dirname(this.opts.ownFiles), 'node_modules');
+    const own = this.opts.ownIsFile && existsSync(sibling) ? [this.opts.ownFiles, realpathSync(sibling)] : [this.opts.ownFiles];
+    const execArgv = [
+      '--experimental-permission',
+      '--disable-warning=ExperimentalWarning',
+      '--preserve-symlinks',
+      '--preserve-symlinks-main',
+      `--max-old-space-size=${c.maxMemoryMB}`,
+      ...[...hostPackages().readable, stagingFolder(), ...own, exchange, ...read].map((p) => `--allow-fs-read=${p}`),
+      ...[exchange, ...write].map((p) => `--allow-fs-write=${p}`),
+      ...(c.childProcess ? ['--allow-child-process'] : []),
+    ];
+    const b = new Bridge({
+      plugin: this.opts.label,
+      childFile: stagedChildFile(),
+      execArgv,
+      // Nothing of the host's environment (tokens, keys) reaches the plugin.
+      env: { ...(c.net && { STYLEGRAPH_PLUGIN_NET: '1' }) },
+      exchangeDir: exchange,
+      entry: this.stagedEntry,
+      maxMemoryMB: c.maxMemoryMB,
+    });
+    this.bridges.set(key, b);
+    return b;
+  }
+
+  private kindOf(wire: PluginWire, own: Map<string, PortKind>, p: PortWire, where: string): PortSpec['type'] {
+    if (isCoreKindName(p.kind)) return p.kind;
+    const k = own.get(p.kind) ?? this.opts.kind(p.kind);
+    if (!k) throw new Error(`plugin ${wire.name}: ${where} uses port kind ${p.kind}, which no loaded plugin declares`);
+    return k;
+  }
+
+  private definition(wire: PluginWire): PluginDefinition {
+    const own = new Map(wire.kinds.filter((k) => k.name.startsWith(`${wire.namespace}/`)).map((k) => [k.name, proxyKind(this.opts.label, k)]));
+    const ports = (n: NodeWire, side: 'inputs' | 'outputs') =>
+      Object.fromEntries(
+        Object.entries(n[side]).map(([name, p]) => [
+          name,
+          {
+            type: this.kindOf(wire, own, p, `${n.type} ${side.slice(0, -1)} "${name}"`),
+            ...(p.shape && { shape: p.shape }),
+            ...(p.elements !== undefined && { elements: p.elements }),
+            ...(p.optional && { optional: true }),
+            ...(p.description !== undefined && { description: p.description }),
+          } as PortSpec,
+        ]),
+      );
+    const nodes: AnyNodeDefinition[] = wire.nodes.map((n) => {
+      const inputs = ports(n, 'inputs');
+      const outputs = ports(n, 'outputs');
+      const def = {
+        type: n.type,
+        version: n.version,
+        title: n.title,
+        category: n.category,
+        ...(n.description !== undefined && { description: n.description }),
+        inputs,
+        outputs,
+        params: z.fromJSONSchema(n.params as never) as z.ZodObject,
+        purity: n.purity,
+        ...(n.fileParams && { fileParams: n.fileParams }),
+        ...(n.migrations.length && {
+          migrations: Object.fromEntries(n.migrations.map((v) => [v, (params: Record<string, unknown>) => this.bare.callSync({ op: 'migrate', type: n.type, from: v, params }) as Record<string, unknown>])),
+        }),
+        ...(n.inferShapes && {
+          inferShapes: (params: Record<string, unknown>, shape: { dims: Record<string, number>; connected: ReadonlySet<string> }) =>
+            this.bare.callSync({ op: 'infer', type: n.type, params, dims: { ...shape.dims }, connected: [...shape.connected] }) as Record<string, number>,
+        }),
+        run: (args: { inputs: Record<string, unknown>; params: Record<string, unknown>; ctx: RunContext }) => this.run(n, inputs, outputs, args),
+      };
+      return def as unknown as AnyNodeDefinition;
+    });
+    return {
+      name: wire.name,
+      version: wire.version,
+      apiVersion: PLUGIN_API_VERSION,
+      namespace: wire.namespace,
+      ...(wire.description !== undefined && { description: wire.description }),
+      kinds: [...own.values()],
+      nodes,
+    };
+  }
+
+  private async run(
+    n: NodeWire,
+    inPorts: Record<string, PortSpec>,
+    outPorts: Record<string, PortSpec>,
+    { inputs, params, ctx }: { inputs: Record<string, unknown>; params: Record<string, unknown>; ctx: RunContext },
+  ): Promise<Record<string, unknown>> {
+    const exchange = exchangeFolder();
+    const files = ctx.files;
+    const roots: HostFolders = 'hostFolders' in ctx.services ? ctx.services.hostFolders : {};
+    const bridge = this.bridge(roots);
+    const wires: Record<string, WireValue> = {};
+    for (const [port, value] of Object.entries(inputs)) {
+      if (value === undefined) continue;
+      const k = kindOf(inPorts[port]!);
+      wires[port] = isOpaque(value) ? await toWire(value.opaqueKind, { header: value.header, bytes: value.bytes }, exchange, value.sizes) : await toWire(k.name, await codecOf(k).encode(value), exchange);
+    }
+    const onMessage = (m: ChildMessage) => {
+      if (m.op === 'event') {
+        if (m.what === 'progress') ctx.progress(m.fraction, m.message);
+        else if (m.what === 'show') ctx.show(m.name, m.value, m.step);
+        else ctx.log[m.level](m.message);
+      } else if (m.op === 'request') {
+        const answer = (p: Promise<unknown>) =>
+          p.then(
+            (result) => bridge.forward({ op: 'reply', rid: m.rid, result }),
+            (e: unknown) => bridge.forward({ op: 'reply', rid: m.rid, error: { code: (e as { code?: string }).code ?? 'FILE_READ', message: (e as Error).message } }),
+          );
+        if (m.what === 'read') void answer(files.read(m.path));
+        else if (m.what === 'exists') void answer(files.exists(m.path));
+        else if (m.what === 'write') void answer(files.write(m.path, m.data!));
+        else void answer(files.hash ? files.hash(m.path) : Promise.reject(new Error('this host does not hash files')));
+      }
+    };
+    const call = bridge.call(
+      { op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }) },
+      { timeoutMs: this.opts.capabilities.timeoutS * 1000, onMessage },
+    );
+    const onAbort = () => bridge.forward({ op: 'abort', id: call.id });
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let result: Record<string, WireValue>;
+    try {
+      result = (await call.done) as Record<string, WireValue>;
+    } catch (e) {
+      throw nodeErrorOf(this.opts.label, e as ErrorWire, this.opts.capabilities);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [port, spec] of Object.entries(outPorts)) {
+      const w = result[port];
+      if (!w) throw new NodeError('OUTPUT_MISSING', `${n.type} returned no output "${port}"`);
+      const kind = kindOf(spec);
+      const encoded = await fromWire(w, exchange);
+      out[port] = !kind.tensor && kind.name.startsWith(`${n.type.split('/')[0]}/`) ? { opaqueKind: kind.name, header: encoded.header, bytes: encoded.bytes, ...(w.sizes && { sizes: w.sizes }) } : await codecOf(kind).decode(encoded, { files });
+    }
+    return out;
+  }
+}
