@@ -137,7 +137,7 @@ async function loadPluginModule(spec: string, fromDir: string, registry: Registr
   const label = manifest?.name ?? spec;
   const trusted = !!opts.trust && [spec, label, file, root].some((n) => n !== undefined && opts.trust!.has(n));
   if (trusted) {
-    opts.warn?.(`plugin ${label} is trusted (--trust): it runs inside stylegraph's process with all of its access to this machine`);
+    opts.warn?.(`plugin ${label} is trusted (--trust): it runs inside stylegraph’s process with all of its access to this machine`);
     return { plugin: await importInProcess(file, spec), file, mode: 'trusted', ...(root && { root }), ...(manifest && { manifest }) };
   }
   const own = root ?? file;

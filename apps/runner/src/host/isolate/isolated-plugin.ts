@@ -143,8 +143,8 @@ function nodeErrorOf(label: string, e: ErrorWire, caps: Capabilities): Error {
   if (e.code === 'PLUGIN_CAPABILITY') {
     const cap = PERMISSION_CAPABILITY[e.capability ?? ''] ?? e.capability ?? 'unknown';
     const declared = cap === 'fs.read' ? caps.fs.read : cap === 'fs.write' ? caps.fs.write : undefined;
-    const what = declared ? `outside its declared ${cap} paths (${declared.length ? declared.join(', ') : 'none'})` : `but "${cap}" is not among its capabilities`;
-    return new NodeError('PLUGIN_CAPABILITY', `plugin ${label} was denied ${cap}${e.resource ? ` (${e.resource})` : ''}: it tried ${what}; see stylegraph.capabilities in its package.json`, { plugin: label, capability: cap, ...(e.resource && { resource: e.resource }) });
+    const why = declared ? `outside its declared ${cap} paths (${declared.length ? declared.join(', ') : 'none'})` : `"${cap}" is not among its capabilities`;
+    return new NodeError('PLUGIN_CAPABILITY', `plugin ${label} was denied ${cap}${e.resource ? ` (${e.resource})` : ''}: ${why}; see stylegraph.capabilities in its package.json`, { plugin: label, capability: cap, ...(e.resource && { resource: e.resource }) });
   }
   return new NodeError(e.code ?? 'NODE_FAILED', e.message, { plugin: label, ...(e.capability && { capability: e.capability }), ...e.details });
 }
@@ -201,7 +201,7 @@ export class IsolatedPlugin {
     } catch (e) {
       host.close();
       const w = e as ErrorWire;
-      throw new Error(w.code === 'PLUGIN_CAPABILITY' ? nodeErrorOf(opts.label, w, opts.capabilities).message.replace(/^plugin /, 'plugin ').replace(/: it tried/, ' while loading: it tried') : `plugin ${opts.label}: ${w.message}`);
+      throw new Error(w.code === 'PLUGIN_CAPABILITY' ? nodeErrorOf(opts.label, w, opts.capabilities).message.replace(/: /, ' while loading: ') : `plugin ${opts.label}: ${w.message}`);
     }
     return { host, plugin: host.definition(wire) };
   }
