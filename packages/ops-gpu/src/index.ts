@@ -11,3 +11,4 @@ export * from './compute/index.js';
 export * from './stylegan/index.js';
 export * from './model/index.js';
 export * from './import/index.js';
+export * from './operators/index.js';

@@ -67,6 +67,8 @@ export interface PluginManifest {
   readonly installScripts: readonly string[];
   readonly keywords: readonly string[];
   readonly description?: string;
+  /** The range of `@stylegraph/core` it declares as a peer (or dependency), if any. */
+  readonly coreRange?: string;
 }
 
 export class ManifestError extends Error {}
@@ -115,6 +117,8 @@ export function parsePluginManifest(pkg: Record<string, unknown>, dir: string, f
   if (field.entry !== undefined && !relativeInside(field.entry)) fail('stylegraph.entry', 'must be a path inside the package');
   if (field.operators !== undefined && !relativeInside(field.operators)) fail('stylegraph.operators', 'must be a path inside the package');
   if (field.operators !== undefined && field.capabilities !== undefined) fail('stylegraph.capabilities', 'a data-only plugin runs no code and declares no capabilities');
+  const deps = { ...(pkg.dependencies as object | undefined), ...(pkg.peerDependencies as object | undefined) } as Record<string, unknown>;
+  const coreRange = typeof deps['@stylegraph/core'] === 'string' ? deps['@stylegraph/core'] : undefined;
   const scripts = pkg.scripts && typeof pkg.scripts === 'object' ? Object.keys(pkg.scripts) : [];
   return {
     name,
@@ -128,6 +132,7 @@ export function parsePluginManifest(pkg: Record<string, unknown>, dir: string, f
     installScripts: scripts.filter((s) => INSTALL_SCRIPTS.includes(s)),
     keywords: Array.isArray(pkg.keywords) ? pkg.keywords.filter((k): k is string => typeof k === 'string') : [],
     ...(typeof pkg.description === 'string' && { description: pkg.description }),
+    ...(coreRange !== undefined && { coreRange }),
   };
 }
 

@@ -10,10 +10,13 @@ import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Registry, isPackageName, type PluginDefinition } from '@stylegraph/core';
+import { PLUGIN_API_VERSION, Registry, isPackageName, type PluginDefinition } from '@stylegraph/core';
 import { provideHostPackages } from './plugin-resolve.js';
 import { DEFAULT_CAPABILITIES, readPluginManifest, type PluginManifest } from './plugin-manifest.js';
 import { IsolatedPlugin } from './isolate/isolated-plugin.js';
+import { hostPackages } from './isolate/host-roots.js';
+import { readFileSync } from 'node:fs';
+import semver from 'semver';
 import { loadDataPlugin } from './data-plugin.js';
 import { PluginLoadError } from './plugin-error.js';
 import { stdPlugin } from '@stylegraph/plugin-std';
@@ -123,6 +126,12 @@ async function loadPluginModule(spec: string, fromDir: string, registry: Registr
   } catch (e) {
     throw new PluginLoadError(`plugin ${spec}: ${(e as Error).message}`);
   }
+  if (manifest?.coreRange !== undefined) {
+    const core = hostCoreVersion();
+    if (semver.validRange(manifest.coreRange) !== null && !semver.satisfies(core, manifest.coreRange)) {
+      throw new PluginLoadError(`plugin ${manifest.name} needs @stylegraph/core ${manifest.coreRange}, but this stylegraph provides ${core} (plugin API ${semver.major(core)})`);
+    }
+  }
   if (manifest?.installScripts.length) opts.warn?.(`plugin ${manifest.name} declares install scripts (${manifest.installScripts.join(', ')}); stylegraph never needs or runs them`);
   if (manifest?.operators !== undefined) {
     return { plugin: await loadDataPlugin(manifest, registry), file: root!, mode: 'data', root: root!, manifest };
@@ -163,6 +172,12 @@ async function loadPluginModule(spec: string, fromDir: string, registry: Registr
 }
 
 const isolatedHosts = new Set<IsolatedPlugin>();
+
+/** The version of the host's own @stylegraph/core. */
+function hostCoreVersion(): string {
+  const dir = hostPackages().packages.get('@stylegraph/core');
+  return dir ? (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version : `${PLUGIN_API_VERSION}.0.0`;
+}
 
 /** Stops the isolated plugin processes started for one registry. */
 export function closePlugins(registry: Registry): void {
