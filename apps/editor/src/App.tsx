@@ -1,7 +1,7 @@
 /** The editor: palette, canvas, inspector and toolbar around one graph document. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
-import { api, errorMessage, type NodeTypeInfo } from './api';
+import { api, errorMessage, type NodeTypeInfo, type PluginInfo } from './api';
 import { GraphNodeView, type GraphFlowNode } from './components/GraphNodeView';
 import { Inspector } from './components/Inspector';
 import { DRAG_TYPE, Palette } from './components/Palette';
@@ -32,6 +32,7 @@ export function App() {
   const flow = useReactFlow();
   const { toast, say } = useToast();
   const [types, setTypes] = useState<NodeTypeInfo[]>([]);
+  const [plugins, setPlugins] = useState<PluginInfo[]>([]);
   /** Counts the server's plugins loaded into the page, so what can run in the browser is re-decided. */
   const [browserPlugins, setBrowserPlugins] = useState(0);
   const typeMap = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
@@ -54,6 +55,7 @@ export function App() {
     api.graph.nodeTypes.query().then(
       (r) => {
         setTypes(r.nodes);
+        setPlugins(r.plugins);
         void loadServerPlugins(r.plugins).then((problems) => {
           setBrowserPlugins((n) => n + 1);
           for (const p of problems) say(p, 'error');
@@ -128,7 +130,7 @@ export function App() {
         onCancel={() => void cancel()}
       />
       <div className="main">
-        <Palette types={types} onAdd={(t) => canvas.add(t)} />
+        <Palette types={types} plugins={plugins} onAdd={(t) => canvas.add(t)} />
         <div
           className="canvas"
           data-testid="canvas"

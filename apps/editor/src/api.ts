@@ -15,6 +15,8 @@ export const api = createTRPCClient<AppRouter>({
 
 type Outputs = inferRouterOutputs<AppRouter>;
 export type NodeTypeInfo = Outputs['graph']['nodeTypes']['nodes'][number];
+/** A plugin as the server lists it: version, browser code, how it runs and (third-party code) its capabilities. */
+export type PluginInfo = Outputs['graph']['nodeTypes']['plugins'][number];
 export type Diagnostic = Outputs['graph']['validate']['diagnostics'][number];
 export type { ServerRunEvent, Preview } from '@stylegraph/runner';
 

@@ -1,6 +1,6 @@
 /** Node types from the server's registry, grouped by category and searchable; click or drag to add. */
 import { useMemo, useState } from 'react';
-import type { NodeTypeInfo } from '../api';
+import type { NodeTypeInfo, PluginInfo } from '../api';
 
 export const DRAG_TYPE = 'application/x-stylegraph-node';
 
@@ -23,7 +23,25 @@ export function searchTypes(types: readonly NodeTypeInfo[], query: string): Node
     .map(([t]) => t);
 }
 
-export function Palette({ types, onAdd }: { types: readonly NodeTypeInfo[]; onAdd: (t: NodeTypeInfo) => void }) {
+/** How a third-party plugin's nodes are marked: how the server runs them, and what they may do. */
+export function pluginBadge(p: PluginInfo | undefined): { label: string; title: string } | undefined {
+  if (!p?.runs) return undefined;
+  const how = { isolated: 'isolated: runs in its own process', trusted: 'trusted: runs inside the server with full access', data: 'data-only: ONNX operators, no plugin code' }[p.runs];
+  return { label: p.runs, title: `third-party plugin ${p.name} ${p.version} — ${how}${p.capabilities ? `; capabilities: ${p.capabilities}` : ''}` };
+}
+
+function PluginBadge({ plugin, type }: { plugin: PluginInfo | undefined; type: string }) {
+  const badge = pluginBadge(plugin);
+  if (!badge) return null;
+  return (
+    <span className={`plugin-badge plugin-badge-${badge.label}`} data-testid={`badge-${type}`} title={badge.title}>
+      {badge.label}
+    </span>
+  );
+}
+
+export function Palette({ types, plugins = [], onAdd }: { types: readonly NodeTypeInfo[]; plugins?: readonly PluginInfo[]; onAdd: (t: NodeTypeInfo) => void }) {
+  const byName = useMemo(() => new Map(plugins.map((p) => [p.name, p])), [plugins]);
   const [query, setQuery] = useState('');
   const groups = useMemo(() => {
     const m = new Map<string, NodeTypeInfo[]>();
@@ -51,6 +69,7 @@ export function Palette({ types, onAdd }: { types: readonly NodeTypeInfo[]; onAd
               onClick={() => onAdd(t)}
             >
               {t.title}
+              <PluginBadge plugin={byName.get(t.plugin.name)} type={t.type} />
             </button>
           ))}
         </section>

@@ -11,7 +11,7 @@
  * and renamed into place, so a failure leaves nothing half-written; an existing non-empty
  * folder is replaced only with --force.
  */
-import { lstat, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PLUGIN_API_VERSION, isPackageName } from '@stylegraph/core';
@@ -147,6 +147,7 @@ export async function pluginNewCommand(name: string, opts: PluginNewOptions, io:
     JSON.parse(String(files.find(([p]) => p === 'package.json')![1])); // a template that fills in to invalid JSON is a bug, caught before writing
     await mkdir(dirname(target), { recursive: true });
     tmp = await mkdtemp(join(dirname(target), `.${basename(target)}.new-`));
+    await chmod(tmp, 0o755); // mkdtemp's folder is private; the package is an ordinary folder
     for (const [path, data] of files) {
       await mkdir(dirname(join(tmp, path)), { recursive: true });
       await writeFile(join(tmp, path), data);

@@ -3,6 +3,8 @@ import { checkGraph, z } from '@stylegraph/core';
 import { graphFromPng } from '../../graph-file.js';
 import { procedure, router } from '../trpc.js';
 import { guessBase } from './png-base.js';
+import { pluginSources } from '../../host/plugins.js';
+import { DEFAULT_CAPABILITIES, describeCapabilities } from '../../host/plugin-manifest.js';
 
 /** A graph as a client sends it: checked by `checkGraph`, not here, so every problem becomes a diagnostic. */
 export const graphInput = z.unknown().refine((v) => v !== undefined, 'a graph is required');
@@ -19,7 +21,16 @@ export const graphRoutes = router({
     portKinds: Object.fromEntries(ctx.registry.describeKinds().map((k) => [k.name, k])),
     plugins: ctx.registry.listPlugins().map((p) => {
       const browser = ctx.browserPlugins.find((b) => b.name === p.name)?.url;
-      return { name: p.name, version: p.version, ...(browser !== undefined && { browser }) };
+      const source = pluginSources(ctx.registry).get(p.name);
+      const caps = source?.mode === 'isolated' || source?.mode === 'trusted' ? (source.manifest?.capabilities ?? DEFAULT_CAPABILITIES) : undefined;
+      return {
+        name: p.name,
+        version: p.version,
+        ...(browser !== undefined && { browser }),
+        // How the server runs it (built-in, isolated, trusted in-process, data-only) and what an isolated one may do.
+        ...(source && source.mode !== 'builtin' && { runs: source.mode }),
+        ...(caps && { capabilities: describeCapabilities(caps) }),
+      };
     }),
   })),
 
