@@ -9,21 +9,47 @@ import { stdPlugin } from '@stylegraph/plugin-std';
 import { styleganPlugin } from '@stylegraph/plugin-stylegan';
 import { ioPlugin } from '@stylegraph/plugin-io';
 import { facesPlugin } from '@stylegraph/plugin-faces';
+import { loadOperatorPackage } from '@stylegraph/ops-gpu/web';
 
 export const browserRegistry = new Registry([stdPlugin, styleganPlugin, ioPlugin, facesPlugin]);
 
-/** A plugin as the server lists it: `browser` is the URL of its entry module when the page may import it. */
+/**
+ * A plugin as the server lists it: `browser` is the URL of its entry module when the page may
+ * import it — or, for a data-only plugin, of its package.json, with `operators` the files beside it.
+ */
 export interface ServerPlugin {
   readonly name: string;
   readonly browser?: string;
+  readonly operators?: readonly string[];
 }
 
 const isPlugin = (v: unknown): v is PluginDefinition => !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);
 
 const loads = new Map<string, Promise<void>>();
 
-async function load(name: string, url: string): Promise<void> {
+/** A data-only plugin: its manifests and ONNX models fetched from the server; none of its files is code. */
+async function loadData(name: string, url: string, files: readonly string[]): Promise<void> {
+  const base = url.slice(0, -'package.json'.length);
+  const fetchBytes = async (path: string) => {
+    if (!files.includes(path)) throw new Error(`${path} is not among the plugin's files`);
+    const res = await fetch(`${base}${path.split('/').map(encodeURIComponent).join('/')}`);
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  };
+  const plugin = await loadOperatorPackage({
+    packageJson: JSON.parse(new TextDecoder().decode(await fetchBytes('package.json'))) as unknown,
+    // `dir` is '' or ends in '/': the names of the listed files directly in it.
+    listFiles: (dir) => Promise.resolve(files.filter((f) => f.startsWith(dir) && !f.slice(dir.length).includes('/')).map((f) => f.slice(dir.length))),
+    readFile: fetchBytes,
+    kind: (k) => browserRegistry.kind(k),
+  });
+  if (plugin.name !== name) throw new Error(`${url} declares plugin ${plugin.name}`);
+  browserRegistry.register(plugin);
+}
+
+async function load(name: string, url: string, operators?: readonly string[]): Promise<void> {
   if (new URL(url, location.href).origin !== location.origin) throw new Error(`${url} is not on this server`);
+  if (operators) return loadData(name, url, operators);
   const mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
   const plugin = [mod.default, mod.plugin].find(isPlugin);
   if (!plugin) throw new Error(`${url} exports no stylegraph plugin`);
@@ -36,8 +62,8 @@ async function load(name: string, url: string): Promise<void> {
  * each that could not be loaded — its nodes then run on the server only.
  */
 export async function loadServerPlugins(plugins: readonly ServerPlugin[]): Promise<string[]> {
-  const offered = plugins.filter((p): p is Required<ServerPlugin> => p.browser !== undefined);
-  for (const p of offered) if (!loads.has(p.name)) loads.set(p.name, load(p.name, p.browser));
+  const offered = plugins.filter((p): p is ServerPlugin & { browser: string } => p.browser !== undefined);
+  for (const p of offered) if (!loads.has(p.name)) loads.set(p.name, load(p.name, p.browser, p.operators));
   const results = await Promise.allSettled(offered.map((p) => loads.get(p.name)!));
   return results.flatMap((r, i) => (r.status === 'rejected' ? [`plugin ${offered[i]!.name} cannot run in the browser: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
 }

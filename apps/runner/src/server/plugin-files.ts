@@ -8,7 +8,7 @@
  * hidden files. The built editor's import map resolves `@stylegraph/core` in these modules to
  * the editor's own copy of core.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join, relative, sep } from 'node:path';
 import { isPackageName } from '@stylegraph/core';
@@ -21,14 +21,18 @@ export interface BrowserPlugin {
   readonly name: string;
   /** The package folder (its real path). */
   readonly dir: string;
-  /** URL path of the entry module, `/plugins/<name>/<file>`. */
+  /** URL path of the entry module, `/plugins/<name>/<file>`; for a data-only plugin, of its package.json. */
   readonly url: string;
+  /** A data-only plugin: its package.json and its operator files (JSON manifests, ONNX models) are served, no code. */
+  readonly data?: { readonly files: readonly string[] };
 }
 
 /** Path segments a served file may have: no hidden files or folders, nothing from `node_modules`. */
 // Compared without case: on case-insensitive file systems NODE_MODULES is node_modules.
-const servable = (segments: readonly string[]): boolean =>
-  segments.length > 0 && segments.every((s) => s !== '' && !s.startsWith('.') && s.toLowerCase() !== 'node_modules' && !/[/\\\0~]/.test(s)) && /\.m?js$/i.test(segments.at(-1)!);
+const servable = (segments: readonly string[], data = false): boolean =>
+  segments.length > 0 &&
+  segments.every((s) => s !== '' && !s.startsWith('.') && s.toLowerCase() !== 'node_modules' && !/[/\\\0~]/.test(s)) &&
+  (data ? /\.(json|onnx)$/i : /\.m?js$/i).test(segments.at(-1)!);
 
 async function packageName(dir: string): Promise<string | undefined> {
   try {
@@ -40,7 +44,9 @@ async function packageName(dir: string): Promise<string | undefined> {
 }
 
 /** The package holding a loaded plugin's entry (the nearest package.json with a name), when that package is the plugin. */
-export async function browserPlugin({ plugin, file }: LoadedPlugin): Promise<BrowserPlugin | undefined> {
+export async function browserPlugin(loaded: LoadedPlugin): Promise<BrowserPlugin | undefined> {
+  const { plugin, file } = loaded;
+  if (loaded.mode === 'data') return dataPlugin(loaded);
   const entry = isPackageName(plugin.name) ? await realpath(file).catch(() => undefined) : undefined;
   if (!entry) return undefined;
   for (let dir = dirname(entry); ; dir = dirname(dir)) {
@@ -54,6 +60,16 @@ export async function browserPlugin({ plugin, file }: LoadedPlugin): Promise<Bro
   }
 }
 
+/** A data-only plugin's files for the page: package.json and the JSON and ONNX files of its operators folder. */
+async function dataPlugin({ plugin, root, manifest }: LoadedPlugin): Promise<BrowserPlugin | undefined> {
+  if (!root || !manifest?.operators) return undefined;
+  const dir = await realpath(root);
+  const folder = dirname(manifest.operators.replace(/^\.\//, ''));
+  const names = await readdir(join(dir, folder)).catch(() => [] as string[]);
+  const files = ['package.json', ...names.map((n) => (folder === '.' ? n : `${folder}/${n}`)).filter((f) => servable(f.split('/'), true))].sort();
+  return { name: plugin.name, dir, url: `${PLUGIN_ROUTE}${plugin.name}/package.json`, data: { files } };
+}
+
 /** The file a `/plugins/…` path names, or undefined when it names none that may be served. */
 async function fileOf(plugins: ReadonlyMap<string, BrowserPlugin>, pathname: string): Promise<string | undefined> {
   let segments: string[];
@@ -65,10 +81,13 @@ async function fileOf(plugins: ReadonlyMap<string, BrowserPlugin>, pathname: str
   const scoped = segments[0]?.startsWith('@') ? 2 : 1;
   const plugin = plugins.get(segments.slice(0, scoped).join('/'));
   const rest = segments.slice(scoped);
-  if (!plugin || !servable(rest)) return undefined;
+  const data = plugin?.data !== undefined;
+  if (!plugin || !servable(rest, data)) return undefined;
+  // A data-only plugin serves exactly the files it was listed with.
+  if (data && !plugin.data!.files.includes(rest.join('/'))) return undefined;
   const file = await realpath(join(plugin.dir, ...rest)).catch(() => undefined);
   // Checked again on the real path: what the request named and what it resolved to must both be servable.
-  if (!file || !within(plugin.dir, file) || !servable(relative(plugin.dir, file).split(sep))) return undefined;
+  if (!file || !within(plugin.dir, file) || !servable(relative(plugin.dir, file).split(sep), data)) return undefined;
   return (await stat(file)).isFile() ? file : undefined;
 }
 
@@ -86,7 +105,7 @@ export function pluginFilesHandler(plugins: readonly BrowserPlugin[]) {
     }
     const body = await readFile(file);
     res.writeHead(200, {
-      'content-type': 'text/javascript; charset=utf-8',
+      'content-type': /\.m?js$/i.test(file) ? 'text/javascript; charset=utf-8' : /\.json$/i.test(file) ? 'application/json; charset=utf-8' : 'application/octet-stream',
       'content-length': body.length,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',

@@ -20,13 +20,15 @@ export const graphRoutes = router({
     // Every kind by name: description, dims and the colour editors draw its handles in.
     portKinds: Object.fromEntries(ctx.registry.describeKinds().map((k) => [k.name, k])),
     plugins: ctx.registry.listPlugins().map((p) => {
-      const browser = ctx.browserPlugins.find((b) => b.name === p.name)?.url;
+      const offered = ctx.browserPlugins.find((b) => b.name === p.name);
+      const browser = offered?.url;
       const source = pluginSources(ctx.registry).get(p.name);
       const caps = source?.mode === 'isolated' || source?.mode === 'trusted' ? (source.manifest?.capabilities ?? DEFAULT_CAPABILITIES) : undefined;
       return {
         name: p.name,
         version: p.version,
         ...(browser !== undefined && { browser }),
+        ...(offered?.data && { operators: offered.data.files }),
         // How the server runs it (built-in, isolated, trusted in-process, data-only) and what an isolated one may do.
         ...(source && source.mode !== 'builtin' && { runs: source.mode }),
         ...(caps && { capabilities: describeCapabilities(caps) }),
