@@ -24,7 +24,8 @@ describe('editor: a third-party plugin, shown and run in the browser', () => {
   beforeAll(async () => {
     ws = await tilesWorkspace();
     browser = await launch();
-    server = await serve([], ws.dir);
+    // Trusted, so the page may import its code and run it in the browser.
+    server = await serve(['--trust', 'stylegraph-plugin-tiles'], ws.dir);
     page = await browser.newPage({ viewport: { width: 1440, height: 880 } });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);

@@ -35,7 +35,7 @@ describe('plugin modules for the page', () => {
     }
     await writeFile(join(root, 'secret.js'), 'outside');
     await symlink(join(root, 'secret.js'), join(pkg, 'leak.js'));
-    offered = (await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'index.js') }))!;
+    offered = (await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'index.js'), mode: 'trusted' }))!;
     const handle = pluginFilesHandler([offered]);
     server = createServer((req, res) => void handle(req, res, new URL(req.url ?? '/', 'http://localhost').pathname));
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -52,11 +52,13 @@ describe('plugin modules for the page', () => {
   it('offers a plugin whose entry lies in the package named like it', async () => {
     expect(offered).toEqual({ name: 'acme-tiles', dir: pkg, url: '/plugins/acme-tiles/index.js' });
     // A package.json without a name (dist/package.json) is not the package's.
-    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'dist/index.js') })).toMatchObject({ url: '/plugins/acme-tiles/dist/index.js' });
-    expect(await browserPlugin({ plugin: plugin('other-name'), file: join(pkg, 'index.js') })).toBeUndefined();
-    expect(await browserPlugin({ plugin: plugin('../acme-tiles'), file: join(pkg, 'index.js') })).toBeUndefined();
-    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(root, 'secret.js') })).toBeUndefined();
-    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(root, 'missing.js') })).toBeUndefined();
+    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'dist/index.js'), mode: 'trusted' })).toMatchObject({ url: '/plugins/acme-tiles/dist/index.js' });
+    expect(await browserPlugin({ plugin: plugin('other-name'), file: join(pkg, 'index.js'), mode: 'trusted' })).toBeUndefined();
+    expect(await browserPlugin({ plugin: plugin('../acme-tiles'), file: join(pkg, 'index.js'), mode: 'trusted' })).toBeUndefined();
+    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(root, 'secret.js'), mode: 'trusted' })).toBeUndefined();
+    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(root, 'missing.js'), mode: 'trusted' })).toBeUndefined();
+    // The page never imports an isolated plugin's code: only trusted ones are offered.
+    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'index.js'), mode: 'isolated' })).toBeUndefined();
   });
 
   it('serves the package’s JavaScript modules and nothing else', async () => {

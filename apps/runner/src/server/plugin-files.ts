@@ -1,9 +1,11 @@
 /**
  * The browser code of the plugins the server loaded at start, so the editor can run their
  * nodes in the page: GET `/plugins/<package>/<file>` serves JavaScript modules from inside that
- * package's folder, read-only. A loaded plugin is offered when its entry module lies in a
- * package whose package.json is named like the plugin (an installed package, or a `--plugin`
- * path inside one). The set is fixed at start: a request only picks one of those packages by
+ * package's folder, read-only — for plugins the server was told to trust (`--trust`) only: the
+ * page never runs an isolated plugin's code (its nodes run on the server, in its own process).
+ * A trusted plugin is offered when its entry module lies in a package whose package.json is
+ * named like the plugin (an installed package, or a `--plugin` path inside one). A data-only
+ * plugin offers its package.json and operator files (JSON and ONNX, no code). The set is fixed at start: a request only picks one of those packages by
  * name, and no path leads outside its folder (links included), into its `node_modules` or to
  * hidden files. The built editor's import map resolves `@stylegraph/core` in these modules to
  * the editor's own copy of core.
@@ -47,6 +49,8 @@ async function packageName(dir: string): Promise<string | undefined> {
 export async function browserPlugin(loaded: LoadedPlugin): Promise<BrowserPlugin | undefined> {
   const { plugin, file } = loaded;
   if (loaded.mode === 'data') return dataPlugin(loaded);
+  // Third-party code runs in the page only when trusted (`--trust`); an isolated plugin's nodes run on the server.
+  if (loaded.mode !== 'trusted') return undefined;
   const entry = isPackageName(plugin.name) ? await realpath(file).catch(() => undefined) : undefined;
   if (!entry) return undefined;
   for (let dir = dirname(entry); ; dir = dirname(dir)) {
