@@ -47,7 +47,7 @@ describe('stylegraph serve with a third-party plugin installed in the workspace'
     expect(apply?.inputs.mask).toMatchObject({ type: 'tiles/Mask', color: MASK_COLOR.hex });
     expect(apply?.plugin).toEqual({ name: TILES_PACKAGE, version: '1.0.0' });
     const plugin = types.plugins.find((p) => p.name === TILES_PACKAGE);
-    expect(plugin).toEqual({ name: TILES_PACKAGE, version: '1.0.0', browser: `/plugins/${TILES_PACKAGE}/index.js`, runs: 'trusted', capabilities: 'fs.read none; fs.write none; net no; childProcess no; memory 2048 MB; time 600 s' });
+    expect(plugin).toEqual({ name: TILES_PACKAGE, version: '1.0.0', browser: `/plugins/${TILES_PACKAGE}/index.js`, runs: 'trusted' });
     // Built-ins are part of the editor already: no URL for them.
     expect(types.plugins.find((p) => p.name === '@stylegraph/plugin-std')).toEqual({ name: '@stylegraph/plugin-std', version: '0.1.0' });
     const res = await fetch(`${s.origin}${plugin!.browser}`);

@@ -23,7 +23,7 @@ export const graphRoutes = router({
       const offered = ctx.browserPlugins.find((b) => b.name === p.name);
       const browser = offered?.url;
       const source = pluginSources(ctx.registry).get(p.name);
-      const caps = source?.mode === 'isolated' || source?.mode === 'trusted' ? (source.manifest?.capabilities ?? DEFAULT_CAPABILITIES) : undefined;
+      const caps = source?.mode === 'isolated' ? (source.manifest?.capabilities ?? DEFAULT_CAPABILITIES) : undefined;
       return {
         name: p.name,
         version: p.version,
