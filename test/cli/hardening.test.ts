@@ -59,9 +59,12 @@ describe('regression: a graph is data, never code', () => {
     const bad = stylegraph(['check', write(dir, 'a.graph.json', doc({ c: { type: 'std/Constant', version: 1 } }, [], { 'not-a-plugin': '^1.0.0' }))]);
     expect(bad.stderr).toMatch(/PLUGIN_MISSING/);
     expect(existsSync(`${marker}-not-a-plugin`)).toBe(false);
+    // The declared plugin is loaded — isolated, so its attempt to write a file is denied, in one line.
     const good = stylegraph(['check', write(dir, 'b.graph.json', doc({ c: { type: 'std/Constant', version: 1 } }, [], { 'real-plugin': '^1.0.0' }))]);
     expect(good.stderr).not.toMatch(/PLUGIN_MISSING/);
-    expect(existsSync(`${marker}-real-plugin`)).toBe(true);
+    expect(good.code).toBe(2);
+    expect(good.stderr.trim()).toBe(`stylegraph: plugin real-plugin was denied fs.write (${marker}-real-plugin) while loading: outside its declared fs.write paths (none); see stylegraph.capabilities in its package.json`);
+    expect(existsSync(`${marker}-real-plugin`)).toBe(false);
   });
 });
 

@@ -131,7 +131,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('<name>', 'short name (sepia) or package name (stylegraph-plugin-sepia, @scope/stylegraph-plugin-sepia)')
     .option('--dir <dir>', 'folder to write (default: ./stylegraph-plugin-<name>)')
     .option('--onnx', 'a data-only plugin: an ONNX operator and its manifest, no code')
-    .option('--force', 'write into a folder that is not empty')
+    .option('--force', 'replace an existing folder that is not empty')
     .action(async (name: string, o: { dir?: string; onnx?: boolean; force?: boolean }) => {
       code = await pluginNewCommand(name, o, io);
     });
