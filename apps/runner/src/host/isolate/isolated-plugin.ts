@@ -139,12 +139,12 @@ class Bridge {
 }
 
 /** The error a node run in the plugin's process failed with, as the host reports it. */
-function nodeErrorOf(label: string, e: ErrorWire, caps: Capabilities): Error {
+function nodeErrorOf(label: string, e: ErrorWire, caps: Capabilities, when = ''): Error {
   if (e.code === 'PLUGIN_CAPABILITY') {
     const cap = PERMISSION_CAPABILITY[e.capability ?? ''] ?? e.capability ?? 'unknown';
     const declared = cap === 'fs.read' ? caps.fs.read : cap === 'fs.write' ? caps.fs.write : undefined;
     const why = declared ? `outside its declared ${cap} paths (${declared.length ? declared.join(', ') : 'none'})` : `"${cap}" is not among its capabilities`;
-    return new NodeError('PLUGIN_CAPABILITY', `plugin ${label} was denied ${cap}${e.resource ? ` (${e.resource})` : ''}: ${why}; see stylegraph.capabilities in its package.json`, { plugin: label, capability: cap, ...(e.resource && { resource: e.resource }) });
+    return new NodeError('PLUGIN_CAPABILITY', `plugin ${label} was denied ${cap}${e.resource ? ` (${e.resource})` : ''}${when}: ${why}; see stylegraph.capabilities in its package.json`, { plugin: label, capability: cap, ...(e.resource && { resource: e.resource }) });
   }
   return new NodeError(e.code ?? 'NODE_FAILED', e.message, { plugin: label, ...(e.capability && { capability: e.capability }), ...e.details });
 }
@@ -201,7 +201,7 @@ export class IsolatedPlugin {
     } catch (e) {
       host.close();
       const w = e as ErrorWire;
-      throw new Error(w.code === 'PLUGIN_CAPABILITY' ? nodeErrorOf(opts.label, w, opts.capabilities).message.replace(/: /, ' while loading: ') : `plugin ${opts.label}: ${w.message}`);
+      throw new Error(w.code === 'PLUGIN_CAPABILITY' ? nodeErrorOf(opts.label, w, opts.capabilities, ' while loading').message : `plugin ${opts.label}: ${w.message}`, { cause: e });
     }
     return { host, plugin: host.definition(wire) };
   }

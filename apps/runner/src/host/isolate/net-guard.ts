@@ -7,6 +7,9 @@
  * A seat belt, not a jail: see docs/plugins.md.
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import net from 'node:net';
+import dgram from 'node:dgram';
+import tls from 'node:tls';
 
 const require = createRequire(import.meta.url);
 
@@ -26,15 +29,12 @@ function seal(target: object, key: string, what: string): void {
 }
 
 export function installNetGuard(): void {
-  const net = require('node:net') as typeof import('node:net');
   seal(net.Socket.prototype, 'connect', 'net.Socket.connect');
   seal(net.Server.prototype, 'listen', 'net.Server.listen');
   for (const k of ['connect', 'createConnection', 'createServer']) seal(net, k, `net.${k}`);
-  const dgram = require('node:dgram') as typeof import('node:dgram');
   seal(dgram, 'createSocket', 'dgram.createSocket');
   seal(dgram.Socket.prototype, 'bind', 'dgram.Socket.bind');
   seal(dgram.Socket.prototype, 'send', 'dgram.Socket.send');
-  const tls = require('node:tls') as typeof import('node:tls');
   for (const k of ['connect', 'createServer']) seal(tls, k, `tls.${k}`);
   for (const mod of ['node:http', 'node:https', 'node:http2']) {
     const m = require(mod) as Record<string, unknown>;
