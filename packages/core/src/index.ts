@@ -81,3 +81,10 @@ export { canonicalJson, sha256Hex } from './util/hash.js';
 
 /** The zod instance node params are written with; plugins import it from here so schemas match. */
 export { z } from 'zod';
+
+// Plugins across a process or Worker boundary: described as data, run on the other side.
+export * from './remote/wire.js';
+export { describePlugin } from './remote/describe.js';
+export { servePlugin, errorWire, type PluginServerOptions } from './remote/serve.js';
+export { remotePlugin, type PluginLink, type RemoteCall, type RemotePluginOptions } from './remote/proxy.js';
+export { isOpaque, proxyKind, wireCodec, encodeForWire, type OpaqueValue } from './remote/values.js';

@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ChildMessage, ErrorWire, HostMessage } from './protocol.js';
+import type { ChildMessage, ErrorWire, HostMessage } from '@stylegraph/core';
 
 export interface BridgeData {
   readonly sab: SharedArrayBuffer;

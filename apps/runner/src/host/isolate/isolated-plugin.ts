@@ -10,31 +10,23 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  NodeError,
-  PLUGIN_API_VERSION,
-  definePortKind,
-  isCoreKindName,
-  kindOf,
-  tensorCodec,
-  z,
-  type AnyNodeDefinition,
-  type Codec,
-  type PluginDefinition,
-  type PortKind,
-  type PortSpec,
-  type RunContext,
-} from '@stylegraph/core';
+import { NodeError, remotePlugin, type ChildMessage, type ErrorWire, type HostMessage, type PluginDefinition, type PluginWire, type PortKind, type Request, type RunContext } from '@stylegraph/core';
 import type { HostFolders } from './host-folders.js';
 import type { Capabilities } from '../plugin-manifest.js';
 import { hostPackages, stagePlugin, stagedChildFile, stagingFolder } from './host-roots.js';
 import type { BridgeData, BridgeIn, BridgeOut } from './bridge.js';
-import type { ChildMessage, ErrorWire, HostMessage, KindWire, NodeWire, PluginWire, PortWire } from './protocol.js';
-import { PERMISSION_CAPABILITY } from './protocol.js';
-import { fromWire, isOpaque, toWire, type OpaqueValue, type WireValue } from './transfer.js';
+import { fileTransport } from './transfer.js';
 
-/** A request without its id (the bridge numbers them). */
-type Request = HostMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+/** Node's permission model names denied APIs; these are the capability names a manifest uses. */
+const PERMISSION_CAPABILITY: Readonly<Record<string, string>> = {
+  FileSystemRead: 'fs.read',
+  FileSystemWrite: 'fs.write',
+  ChildProcess: 'childProcess',
+  WorkerThreads: 'worker',
+  Addons: 'addons',
+  WASI: 'wasi',
+  Net: 'net',
+};
 
 // The bridge and the plugin process run compiled code (tests import this module from its source).
 const here = fileURLToPath(new URL('.', import.meta.url)).replace(/([\\/])src([\\/]host[\\/]isolate[\\/])$/, '$1dist$2');
@@ -149,37 +141,6 @@ function nodeErrorOf(label: string, e: ErrorWire, caps: Capabilities, when = '')
   return new NodeError(e.code ?? 'NODE_FAILED', e.message, { plugin: label, ...(e.capability && { capability: e.capability }), ...e.details });
 }
 
-/** A codec for values the host holds opaque: their bytes, with their sizes in the header. */
-function opaqueCodec(name: string): Codec<OpaqueValue> {
-  return {
-    encode: (v) => ({ header: { header: v.header, ...(v.sizes && { sizes: v.sizes }) }, bytes: v.bytes }),
-    decode: (e) => {
-      const h = e.header as { header?: unknown; sizes?: Record<string, number> } | null;
-      return { opaqueKind: name, header: (h?.header ?? null) as never, bytes: e.bytes, ...(h?.sizes && { sizes: h.sizes }) };
-    },
-  };
-}
-
-function proxyKind(label: string, k: KindWire): PortKind {
-  return definePortKind<unknown>({
-    name: k.name,
-    title: k.title,
-    description: k.description,
-    dims: k.dims,
-    tensor: k.tensor,
-    ...(k.dtype !== undefined && { dtype: k.dtype as never }),
-    rigidOutputs: k.rigidOutputs,
-    color: k.color,
-    ...(!k.tensor && {
-      check: (v: unknown) => (isOpaque(v) && v.opaqueKind === k.name ? undefined : `expected a ${k.title} made by ${label}`),
-      sizes: (v: unknown) => (isOpaque(v) ? v.sizes : undefined),
-    }),
-    codec: (k.tensor ? tensorCodec : opaqueCodec(k.name)) as Codec<unknown>,
-  });
-}
-
-const codecOf = (k: PortKind): Codec<unknown> => (k.tensor ? (tensorCodec as Codec<unknown>) : k.codec);
-
 export class IsolatedPlugin {
   private readonly bridges = new Map<string, Bridge>();
   private readonly bare: Bridge;
@@ -248,119 +209,22 @@ export class IsolatedPlugin {
     return b;
   }
 
-  private kindOf(wire: PluginWire, own: Map<string, PortKind>, p: PortWire, where: string): PortSpec['type'] {
-    if (isCoreKindName(p.kind)) return p.kind;
-    const k = own.get(p.kind) ?? this.opts.kind(p.kind);
-    if (!k) throw new Error(`plugin ${wire.name}: ${where} uses port kind ${p.kind}, which no loaded plugin declares`);
-    return k;
-  }
-
   private definition(wire: PluginWire): PluginDefinition {
-    const own = new Map(wire.kinds.filter((k) => k.name.startsWith(`${wire.namespace}/`)).map((k) => [k.name, proxyKind(this.opts.label, k)]));
-    const ports = (n: NodeWire, side: 'inputs' | 'outputs') =>
-      Object.fromEntries(
-        Object.entries(n[side]).map(([name, p]) => [
-          name,
-          {
-            type: this.kindOf(wire, own, p, `${n.type} ${side.slice(0, -1)} "${name}"`),
-            ...(p.shape && { shape: p.shape }),
-            ...(p.elements !== undefined && { elements: p.elements }),
-            ...(p.optional && { optional: true }),
-            ...(p.description !== undefined && { description: p.description }),
-          } as PortSpec,
-        ]),
-      );
-    const nodes: AnyNodeDefinition[] = wire.nodes.map((n) => {
-      const inputs = ports(n, 'inputs');
-      const outputs = ports(n, 'outputs');
-      const def = {
-        type: n.type,
-        version: n.version,
-        title: n.title,
-        category: n.category,
-        ...(n.description !== undefined && { description: n.description }),
-        inputs,
-        outputs,
-        params: z.fromJSONSchema(n.params as never) as z.ZodObject,
-        purity: n.purity,
-        ...(n.fileParams && { fileParams: n.fileParams }),
-        ...(n.migrations.length && {
-          migrations: Object.fromEntries(n.migrations.map((v) => [v, (params: Record<string, unknown>) => this.bare.callSync({ op: 'migrate', type: n.type, from: v, params }) as Record<string, unknown>])),
-        }),
-        ...(n.inferShapes && {
-          inferShapes: (params: Record<string, unknown>, shape: { dims: Record<string, number>; connected: ReadonlySet<string> }) =>
-            this.bare.callSync({ op: 'infer', type: n.type, params, dims: { ...shape.dims }, connected: [...shape.connected] }) as Record<string, number>,
-        }),
-        run: (args: { inputs: Record<string, unknown>; params: Record<string, unknown>; ctx: RunContext }) => this.run(n, inputs, outputs, args),
-      };
-      return def as unknown as AnyNodeDefinition;
+    return remotePlugin(wire, {
+      label: this.opts.label,
+      kind: this.opts.kind,
+      link: {
+        values: fileTransport(exchangeFolder()),
+        // One process per set of granted folders: the run's graph and output folders pick it.
+        run: (req, ctx: RunContext, onMessage) => {
+          const roots: HostFolders = 'hostFolders' in ctx.services ? ctx.services.hostFolders : {};
+          const bridge = this.bridge(roots);
+          const call = bridge.call(req, { timeoutMs: this.opts.capabilities.timeoutS * 1000, onMessage });
+          return { ...call, forward: (m: HostMessage) => bridge.forward(m) };
+        },
+        ask: (req) => this.bare.callSync(req),
+        error: (e) => nodeErrorOf(this.opts.label, e, this.opts.capabilities),
+      },
     });
-    return {
-      name: wire.name,
-      version: wire.version,
-      apiVersion: PLUGIN_API_VERSION,
-      namespace: wire.namespace,
-      ...(wire.description !== undefined && { description: wire.description }),
-      kinds: [...own.values()],
-      nodes,
-    };
-  }
-
-  private async run(
-    n: NodeWire,
-    inPorts: Record<string, PortSpec>,
-    outPorts: Record<string, PortSpec>,
-    { inputs, params, ctx }: { inputs: Record<string, unknown>; params: Record<string, unknown>; ctx: RunContext },
-  ): Promise<Record<string, unknown>> {
-    const exchange = exchangeFolder();
-    const files = ctx.files;
-    const roots: HostFolders = 'hostFolders' in ctx.services ? ctx.services.hostFolders : {};
-    const bridge = this.bridge(roots);
-    const wires: Record<string, WireValue> = {};
-    for (const [port, value] of Object.entries(inputs)) {
-      if (value === undefined) continue;
-      const k = kindOf(inPorts[port]!);
-      wires[port] = isOpaque(value) ? await toWire(value.opaqueKind, { header: value.header, bytes: value.bytes }, exchange, value.sizes) : await toWire(k.name, await codecOf(k).encode(value), exchange);
-    }
-    const onMessage = (m: ChildMessage) => {
-      if (m.op === 'event') {
-        if (m.what === 'progress') ctx.progress(m.fraction, m.message);
-        else if (m.what === 'show') ctx.show(m.name, m.value, m.step);
-        else ctx.log[m.level](m.message);
-      } else if (m.op === 'request') {
-        const answer = (p: Promise<unknown>) =>
-          p.then(
-            (result) => bridge.forward({ op: 'reply', rid: m.rid, result }),
-            (e: unknown) => bridge.forward({ op: 'reply', rid: m.rid, error: { code: (e as { code?: string }).code ?? 'FILE_READ', message: (e as Error).message } }),
-          );
-        if (m.what === 'read') void answer(files.read(m.path));
-        else if (m.what === 'exists') void answer(files.exists(m.path));
-        else if (m.what === 'write') void answer(files.write(m.path, m.data!));
-        else void answer(files.hash ? files.hash(m.path) : Promise.reject(new Error('this host does not hash files')));
-      }
-    };
-    const call = bridge.call(
-      { op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }) },
-      { timeoutMs: this.opts.capabilities.timeoutS * 1000, onMessage },
-    );
-    const onAbort = () => bridge.forward({ op: 'abort', id: call.id });
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let result: Record<string, WireValue>;
-    try {
-      result = (await call.done) as Record<string, WireValue>;
-    } catch (e) {
-      throw nodeErrorOf(this.opts.label, e as ErrorWire, this.opts.capabilities);
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
-    }
-    const out: Record<string, unknown> = {};
-    for (const [port, spec] of Object.entries(outPorts)) {
-      const w = result[port];
-      if (!w) throw new NodeError('OUTPUT_MISSING', `${n.type} returned no output "${port}"`);
-      const kind = kindOf(spec);
-      const encoded = await fromWire(w, exchange);
-      out[port] = !kind.tensor && kind.name.startsWith(`${n.type.split('/')[0]}/`) ? { opaqueKind: kind.name, header: encoded.header, bytes: encoded.bytes, ...(w.sizes && { sizes: w.sizes }) } : await codecOf(kind).decode(encoded, { files });
-    }
-    return out;
   }
 }
