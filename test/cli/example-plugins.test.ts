@@ -52,7 +52,15 @@ describe('the example plugins, installed from their tarballs', () => {
     try {
       const c = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${s.origin}/trpc`, methodOverride: 'POST' })] });
       const types = await c.graph.nodeTypes.query();
-      expect(types.plugins.find((p) => p.name === SEPIA)).toEqual({ name: SEPIA, version: '0.1.0', runs: 'isolated', capabilities: 'fs.read none; fs.write none; net no; childProcess no; memory 512 MB; time 60 s' });
+      expect(types.plugins.find((p) => p.name === SEPIA)).toEqual({
+        name: SEPIA,
+        version: '0.1.0',
+        runs: 'isolated',
+        capabilities: 'fs.read none; fs.write none; net no; childProcess no; memory 512 MB; time 60 s',
+        // The page runs its code in a Worker.
+        browser: `/plugins/${SEPIA}/dist/index.js`,
+        worker: { timeoutS: 60 },
+      });
       expect(types.plugins.find((p) => p.name === EDGE)).toEqual({ name: EDGE, version: '1.0.0', runs: 'data', browser: `/plugins/${EDGE}/package.json`, operators: ['operators/sobel.json', 'operators/sobel.onnx', 'package.json'] });
       const started = await c.run.start.mutate({ graph: examplesGraph, path: 'examples.graph.json', backend: 'cpu' });
       expect(started.ok).toBe(true);
@@ -64,7 +72,11 @@ describe('the example plugins, installed from their tarballs', () => {
       // The data plugin's files are served to the page; its package.json as JSON, its model as bytes.
       expect((await fetch(`${s.origin}/plugins/${EDGE}/operators/sobel.onnx`)).headers.get('content-type')).toBe('application/octet-stream');
       expect((await fetch(`${s.origin}/plugins/${EDGE}/README.md`)).status).toBe(404);
-      expect((await fetch(`${s.origin}/plugins/${SEPIA}/dist/index.js`)).status).toBe(404);
+      // Its code is served with core's import pointed at the editor's own copy (when an editor is built).
+      const code = await (await fetch(`${s.origin}/plugins/${SEPIA}/dist/index.js`)).text();
+      expect(code).toMatch(/export default definePlugin/);
+      expect(code).not.toMatch(/from '@stylegraph\/core'/);
+      expect((await fetch(`${s.origin}/plugins/${SEPIA}/package.json`)).status).toBe(404);
     } finally {
       await s.close();
     }

@@ -1,10 +1,11 @@
 /**
  * The example plugins in the editor, installed from their tarballs into the workspace of
  * `stylegraph serve`: the palette marks their nodes — sepia "isolated" (with its capabilities),
- * the edge operator "data" — the graph using both runs on the server, and a graph using only the
- * data-only operator runs in the page (its ONNX fetched from the server, no plugin code).
+ * the edge operator "data" — and the graph using both runs on the server and in the browser: there
+ * sepia's code runs in a Worker, never in the page, and the edge operator is built from its
+ * manifest and ONNX model (no plugin code).
  */
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -58,8 +59,7 @@ describe('editor: the example plugins', () => {
     await page.getByTestId('open').click();
     await page.getByTestId('open-examples.graph.json').click();
     await page.getByTestId('node-sepia').waitFor();
-    // An isolated plugin's code never runs in the page: in-browser backends stay off for this graph.
-    expect(await page.locator('[data-testid="backend"] option[value="browser-wasm"]').isDisabled()).toBe(true);
+    await page.getByTestId('backend').selectOption('auto');
     const { phase, message } = await runInEditor(page, 120_000);
     expect(phase, message).toBe('ok');
     const dir = join(ws.dir, 'out', 'examples');
@@ -68,7 +68,23 @@ describe('editor: the example plugins', () => {
     expect(maxDiff(edges!.data as Float32Array, sobelReference(sepia!, 2))).toBeLessThan(1e-4);
   });
 
-  it('runs the data-only operator in the page', async () => {
+  it('runs both in the browser: sepia in a Worker, the operator from its ONNX', async () => {
+    await page.locator('[data-testid="backend"] option[value="browser-wasm"]:not([disabled])').waitFor({ state: 'attached' });
+    await page.getByTestId('backend').selectOption('browser-wasm');
+    await rm(join(ws.dir, 'out', 'examples'), { recursive: true, force: true });
+    const { phase, message } = await runInEditor(page, 120_000);
+    expect(phase, message).toBe('ok');
+    expect(message).toMatch(/in the browser on wasm/);
+    const dir = join(ws.dir, 'out', 'examples');
+    const [faces, sepia, edges] = await Promise.all(['faces', 'sepia', 'edges'].map((n) => readTensor(join(dir, `${n}.npy`))));
+    expect(maxDiff(sepia!.data as Float32Array, sepiaReference(faces!, 0.8))).toBeLessThan(1e-6);
+    expect(maxDiff(edges!.data as Float32Array, sobelReference(sepia!, 2))).toBeLessThan(1e-4);
+    // The plugin's code ran in a Worker: the page itself never imported it.
+    expect(await page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.includes('/plugins/stylegraph-plugin-sepia/')))).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it('runs the data-only operator alone in the page', async () => {
     await page.getByTestId('open').click();
     await page.getByTestId('open-edges.graph.json').click();
     await page.getByTestId('node-edges').waitFor();
@@ -76,7 +92,6 @@ describe('editor: the example plugins', () => {
     await page.getByTestId('backend').selectOption('browser-wasm');
     const { phase, message } = await runInEditor(page, 120_000);
     expect(phase, message).toBe('ok');
-    expect(message).toMatch(/in the browser on wasm/);
     const dir = join(ws.dir, 'out', 'edges');
     const [faces, edges] = await Promise.all(['faces', 'edges'].map((n) => readTensor(join(dir, `${n}.npy`))));
     expect(maxDiff(edges!.data as Float32Array, sobelReference(faces!, 2))).toBeLessThan(1e-4);

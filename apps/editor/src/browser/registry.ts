@@ -1,8 +1,9 @@
 /**
  * The node types that can run in the browser: the built-in plugins (their code is browser-safe)
- * and the other plugins the server loaded and offers the page, imported from the server once
- * it has named them. Their `@stylegraph/core` is the editor's own (the import map in the built
- * index.html).
+ * and the other plugins the server loaded and offers the page once it has named them — trusted
+ * ones imported into the page, isolated ones run in a Worker (worker-plugin.ts), data-only ones
+ * built from their manifests and models. Their `@stylegraph/core` is the editor's own (the import
+ * map in the built index.html).
  */
 import { Registry, type PluginDefinition } from '@stylegraph/core';
 import { stdPlugin } from '@stylegraph/plugin-std';
@@ -10,6 +11,7 @@ import { styleganPlugin } from '@stylegraph/plugin-stylegan';
 import { ioPlugin } from '@stylegraph/plugin-io';
 import { facesPlugin } from '@stylegraph/plugin-faces';
 import { loadOperatorPackage } from '@stylegraph/ops-gpu/web';
+import { workerPlugin } from './worker-plugin';
 
 export const browserRegistry = new Registry([stdPlugin, styleganPlugin, ioPlugin, facesPlugin]);
 
@@ -21,6 +23,8 @@ export interface ServerPlugin {
   readonly name: string;
   readonly browser?: string;
   readonly operators?: readonly string[];
+  /** An isolated plugin: its code runs in a Worker, never in the page. */
+  readonly worker?: { readonly timeoutS: number };
 }
 
 const isPlugin = (v: unknown): v is PluginDefinition => !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);
@@ -47,9 +51,13 @@ async function loadData(name: string, url: string, files: readonly string[]): Pr
   browserRegistry.register(plugin);
 }
 
-async function load(name: string, url: string, operators?: readonly string[]): Promise<void> {
+async function load(name: string, url: string, operators?: readonly string[], worker?: { readonly timeoutS: number }): Promise<void> {
   if (new URL(url, location.href).origin !== location.origin) throw new Error(`${url} is not on this server`);
   if (operators) return loadData(name, url, operators);
+  if (worker) {
+    browserRegistry.register(await workerPlugin(name, url, worker.timeoutS, (k) => browserRegistry.kind(k)));
+    return;
+  }
   const mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
   const plugin = [mod.default, mod.plugin].find(isPlugin);
   if (!plugin) throw new Error(`${url} exports no stylegraph plugin`);
@@ -63,7 +71,7 @@ async function load(name: string, url: string, operators?: readonly string[]): P
  */
 export async function loadServerPlugins(plugins: readonly ServerPlugin[]): Promise<string[]> {
   const offered = plugins.filter((p): p is ServerPlugin & { browser: string } => p.browser !== undefined);
-  for (const p of offered) if (!loads.has(p.name)) loads.set(p.name, load(p.name, p.browser, p.operators));
+  for (const p of offered) if (!loads.has(p.name)) loads.set(p.name, load(p.name, p.browser, p.operators, p.worker));
   const results = await Promise.allSettled(offered.map((p) => loads.get(p.name)!));
   return results.flatMap((r, i) => (r.status === 'rejected' ? [`plugin ${offered[i]!.name} cannot run in the browser: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
 }

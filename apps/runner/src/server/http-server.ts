@@ -14,6 +14,7 @@ import { closePlugins, discoverPlugins, loadRegistry, type LoadedPlugin } from '
 import { TOKEN_COOKIE, isLoopback, refusal, sameToken } from './auth.js';
 import { appRouter } from './router.js';
 import { PLUGIN_ROUTE, browserPlugin, pluginFilesHandler, type BrowserPlugin } from './plugin-files.js';
+import { editorImportMap } from './module-specifiers.js';
 import { RunManager } from './runs.js';
 import { serverCompute } from './server-compute.js';
 import { RETRY_AFTER_S } from './routes/run.js';
@@ -85,8 +86,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     // A client told "too many runs" learns when to try again.
     responseMeta: ({ errors }) => (errors.some((e) => e.code === 'TOO_MANY_REQUESTS') ? { headers: new Headers({ 'retry-after': String(RETRY_AFTER_S) }) } : {}),
   });
-  const serveEditor = staticHandler(opts.editorDir ?? defaultEditorDir());
-  const servePlugins = pluginFilesHandler(browserPlugins);
+  const editorDir = opts.editorDir ?? defaultEditorDir();
+  const serveEditor = staticHandler(editorDir);
+  const servePlugins = pluginFilesHandler(browserPlugins, await editorImportMap(editorDir));
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

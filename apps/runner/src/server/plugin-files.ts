@@ -1,14 +1,13 @@
 /**
  * The browser code of the plugins the server loaded at start, so the editor can run their
  * nodes in the page: GET `/plugins/<package>/<file>` serves JavaScript modules from inside that
- * package's folder, read-only — for plugins the server was told to trust (`--trust`) only: the
- * page never runs an isolated plugin's code (its nodes run on the server, in its own process).
- * A trusted plugin is offered when its entry module lies in a package whose package.json is
+ * package's folder, read-only. The page imports a trusted plugin's (`--trust`) code itself and
+ * runs an isolated plugin's in a Worker, never in the page. A code plugin is offered when its entry module lies in a package whose package.json is
  * named like the plugin (an installed package, or a `--plugin` path inside one). A data-only
  * plugin offers its package.json and operator files (JSON and ONNX, no code). The set is fixed at start: a request only picks one of those packages by
  * name, and no path leads outside its folder (links included), into its `node_modules` or to
- * hidden files. The built editor's import map resolves `@stylegraph/core` in these modules to
- * the editor's own copy of core.
+ * hidden files. Their `@stylegraph/core` imports are pointed at the editor's own copy of core
+ * (the built editor's import map; module-specifiers.ts).
  */
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +15,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { isPackageName } from '@stylegraph/core';
 import { within } from '../host/safe-write.js';
 import type { LoadedPlugin } from '../host/plugins.js';
+import { DEFAULT_CAPABILITIES } from '../host/plugin-manifest.js';
+import { rewriteSpecifiers, type ImportMap } from './module-specifiers.js';
 
 export const PLUGIN_ROUTE = '/plugins/';
 
@@ -27,6 +28,8 @@ export interface BrowserPlugin {
   readonly url: string;
   /** A data-only plugin: its package.json and its operator files (JSON manifests, ONNX models) are served, no code. */
   readonly data?: { readonly files: readonly string[] };
+  /** An isolated plugin: the page runs its code in a Worker (never in the page itself), stopped past `timeoutS`. */
+  readonly worker?: { readonly timeoutS: number };
 }
 
 /** Path segments a served file may have: no hidden files or folders, nothing from `node_modules`. */
@@ -49,8 +52,9 @@ async function packageName(dir: string): Promise<string | undefined> {
 export async function browserPlugin(loaded: LoadedPlugin): Promise<BrowserPlugin | undefined> {
   const { plugin, file } = loaded;
   if (loaded.mode === 'data') return dataPlugin(loaded);
-  // Third-party code runs in the page only when trusted (`--trust`); an isolated plugin's nodes run on the server.
-  if (loaded.mode !== 'trusted') return undefined;
+  // Third-party code runs in the page only when trusted (`--trust`); an isolated plugin's in a Worker.
+  if (loaded.mode !== 'trusted' && loaded.mode !== 'isolated') return undefined;
+  const worker = loaded.mode === 'isolated' ? { worker: { timeoutS: (loaded.manifest?.capabilities ?? DEFAULT_CAPABILITIES).timeoutS } } : {};
   const entry = isPackageName(plugin.name) ? await realpath(file).catch(() => undefined) : undefined;
   if (!entry) return undefined;
   for (let dir = dirname(entry); ; dir = dirname(dir)) {
@@ -58,7 +62,7 @@ export async function browserPlugin(loaded: LoadedPlugin): Promise<BrowserPlugin
     if (name !== undefined) {
       const segments = relative(dir, entry).split(sep);
       if (name !== plugin.name || !servable(segments)) return undefined;
-      return { name: plugin.name, dir, url: `${PLUGIN_ROUTE}${plugin.name}/${segments.map(encodeURIComponent).join('/')}` };
+      return { name: plugin.name, dir, url: `${PLUGIN_ROUTE}${plugin.name}/${segments.map(encodeURIComponent).join('/')}`, ...worker };
     }
     if (dirname(dir) === dir) return undefined;
   }
@@ -95,7 +99,8 @@ async function fileOf(plugins: ReadonlyMap<string, BrowserPlugin>, pathname: str
   return (await stat(file)).isFile() ? file : undefined;
 }
 
-export function pluginFilesHandler(plugins: readonly BrowserPlugin[]) {
+/** Serves the plugins' files; JavaScript with its `@stylegraph/*` imports pointed where `importMap` says. */
+export function pluginFilesHandler(plugins: readonly BrowserPlugin[], importMap: ImportMap = {}) {
   const byName = new Map(plugins.map((p) => [p.name, p]));
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -107,9 +112,10 @@ export function pluginFilesHandler(plugins: readonly BrowserPlugin[]) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('no such plugin module\n');
       return;
     }
-    const body = await readFile(file);
+    const js = /\.m?js$/i.test(file);
+    const body = js ? Buffer.from(await rewriteSpecifiers(await readFile(file, 'utf8'), importMap)) : await readFile(file);
     res.writeHead(200, {
-      'content-type': /\.m?js$/i.test(file) ? 'text/javascript; charset=utf-8' : /\.json$/i.test(file) ? 'application/json; charset=utf-8' : 'application/octet-stream',
+      'content-type': js ? 'text/javascript; charset=utf-8' : /\.json$/i.test(file) ? 'application/json; charset=utf-8' : 'application/octet-stream',
       'content-length': body.length,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',

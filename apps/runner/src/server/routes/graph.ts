@@ -29,6 +29,7 @@ export const graphRoutes = router({
         version: p.version,
         ...(browser !== undefined && { browser }),
         ...(offered?.data && { operators: offered.data.files }),
+        ...(offered?.worker && { worker: offered.worker }),
         // How the server runs it (built-in, isolated, trusted in-process, data-only) and what an isolated one may do.
         ...(source && source.mode !== 'builtin' && { runs: source.mode }),
         ...(caps && { capabilities: describeCapabilities(caps) }),
