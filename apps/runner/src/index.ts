@@ -3,7 +3,7 @@ export { main, VERSION, BACKENDS, type CliIo } from './cli.js';
 export { NodeFiles, type NodeFileOptions } from './host/node-files.js';
 export { DiskCache, DEFAULT_CACHE_MAX_BYTES, type DiskCacheOptions } from './host/disk-cache.js';
 export { loadRegistry, pluginSources, closeIsolatedPlugins, BUILTIN_PLUGINS, type LoadedPlugin, type PluginMode } from './host/plugins.js';
-export { readPluginManifest, type PluginManifest, type Capabilities } from './host/plugin-manifest.js';
+export { readPluginManifest, parsePluginManifest, manifestIssues, PATH_PLACEHOLDERS, type PluginManifest, type Capabilities, type ManifestIssue } from './host/plugin-manifest.js';
 export { junitXml } from './report/junit.js';
 export { startServer, type ServeOptions, type RunningServer } from './server/http-server.js';
 export type { AppRouter } from './server/router.js';

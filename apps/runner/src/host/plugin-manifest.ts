@@ -94,37 +94,56 @@ export async function readPluginManifest(dir: string): Promise<PluginManifest | 
   return parsePluginManifest(pkg, resolve(dir), file);
 }
 
+/** A problem with a package.json's plugin fields: the field and what is wrong. */
+export interface ManifestIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * Every problem a host finds with a package.json that has a `"stylegraph"` field — what
+ * `parsePluginManifest` refuses, all at once (the plugin test kit reports them together).
+ */
+export function manifestIssues(pkg: Record<string, unknown>): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const issue = (field: string, message: string) => issues.push({ field, message });
+  if (typeof pkg.name !== 'string' || !isPackageName(pkg.name)) issue('name', 'a plugin package needs an npm package name');
+  if (typeof pkg.version !== 'string' || !semver.valid(pkg.version)) issue('version', 'a plugin package needs a semver version');
+  const parsed = FieldSchema.safeParse(pkg.stylegraph);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) {
+      const at = i.path.reduce<string>((f, k) => (typeof k === 'number' ? `${f}[${k}]` : `${f}.${String(k)}`), 'stylegraph');
+      // An unknown field is named as the field itself.
+      if (i.code === 'unrecognized_keys') for (const k of i.keys) issue(`${at}.${k}`, 'unknown field');
+      else issue(at, i.message);
+    }
+    return issues;
+  }
+  const field = parsed.data;
+  const apiVersion = typeof field.apiVersion === 'number' ? `^${field.apiVersion}` : field.apiVersion;
+  if (semver.validRange(apiVersion) === null) issue('stylegraph.apiVersion', `"${apiVersion}" is not a semver range`);
+  else if (!semver.satisfies(`${PLUGIN_API_VERSION}.0.0`, apiVersion)) issue('stylegraph.apiVersion', `the plugin targets plugin API ${apiVersion}; this stylegraph provides API ${PLUGIN_API_VERSION}`);
+  if ((field.entry === undefined) === (field.operators === undefined)) issue('stylegraph', 'declare exactly one of "entry" (code) or "operators" (data-only ONNX operators)');
+  if (field.entry !== undefined && !relativeInside(field.entry)) issue('stylegraph.entry', 'must be a path inside the package');
+  if (field.operators !== undefined && !relativeInside(field.operators)) issue('stylegraph.operators', 'must be a path inside the package');
+  if (field.operators !== undefined && field.capabilities !== undefined) issue('stylegraph.capabilities', 'a data-only plugin runs no code and declares no capabilities');
+  return issues;
+}
+
 /** `readPluginManifest` on an already parsed package.json. */
 export function parsePluginManifest(pkg: Record<string, unknown>, dir: string, file = join(dir, 'package.json')): PluginManifest | undefined {
   if (pkg.stylegraph === undefined) return undefined;
-  const fail = (field: string, why: string): never => {
-    throw new ManifestError(`${file}: ${field}: ${why}`);
-  };
-  const name = typeof pkg.name === 'string' && isPackageName(pkg.name) ? pkg.name : fail('name', 'a plugin package needs an npm package name');
-  const version = typeof pkg.version === 'string' && semver.valid(pkg.version) ? pkg.version : fail('version', 'a plugin package needs a semver version');
-  const parsed = FieldSchema.safeParse(pkg.stylegraph);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    fail(['stylegraph', ...issue.path.map(String)].join('.'), issue.message);
-  }
-  const field = parsed.data!;
-  const apiVersion = typeof field.apiVersion === 'number' ? `^${field.apiVersion}` : field.apiVersion;
-  if (semver.validRange(apiVersion) === null) fail('stylegraph.apiVersion', `"${apiVersion}" is not a semver range`);
-  if (!semver.satisfies(`${PLUGIN_API_VERSION}.0.0`, apiVersion)) {
-    fail('stylegraph.apiVersion', `the plugin targets plugin API ${apiVersion}; this stylegraph provides API ${PLUGIN_API_VERSION}`);
-  }
-  if ((field.entry === undefined) === (field.operators === undefined)) fail('stylegraph', 'declare exactly one of "entry" (code) or "operators" (data-only ONNX operators)');
-  if (field.entry !== undefined && !relativeInside(field.entry)) fail('stylegraph.entry', 'must be a path inside the package');
-  if (field.operators !== undefined && !relativeInside(field.operators)) fail('stylegraph.operators', 'must be a path inside the package');
-  if (field.operators !== undefined && field.capabilities !== undefined) fail('stylegraph.capabilities', 'a data-only plugin runs no code and declares no capabilities');
+  const [first] = manifestIssues(pkg);
+  if (first) throw new ManifestError(`${file}: ${first.field}: ${first.message}`);
+  const field = FieldSchema.parse(pkg.stylegraph);
   const deps = { ...(pkg.dependencies as object | undefined), ...(pkg.peerDependencies as object | undefined) } as Record<string, unknown>;
   const coreRange = typeof deps['@stylegraph/core'] === 'string' ? deps['@stylegraph/core'] : undefined;
   const scripts = pkg.scripts && typeof pkg.scripts === 'object' ? Object.keys(pkg.scripts) : [];
   return {
-    name,
-    version,
+    name: pkg.name as string,
+    version: pkg.version as string,
     dir,
-    apiVersion,
+    apiVersion: typeof field.apiVersion === 'number' ? `^${field.apiVersion}` : field.apiVersion,
     ...(field.entry !== undefined && { entry: field.entry }),
     ...(field.operators !== undefined && { operators: field.operators }),
     ...(field.namespace !== undefined && { namespace: field.namespace }),
