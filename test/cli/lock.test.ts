@@ -60,6 +60,12 @@ describe('plugin locks', () => {
       const run = stylegraph(['run', 'tiles.graph.json', '--frozen', '--out', 'out2'], dir);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/error PLUGIN_LOCK_DRIFT/);
+      // Refused before its code runs, trusted or not.
+      await writeFile(entry, `${original}\nthrow new Error('the drifted code ran');\n`);
+      const trusted = stylegraph(['run', 'tiles.graph.json', '--frozen', '--trust', 'stylegraph-plugin-tiles', '--out', 'out2'], dir);
+      expect(trusted.code).toBe(2);
+      expect(trusted.stderr).toMatch(/error PLUGIN_LOCK_DRIFT/);
+      expect(trusted.stderr).not.toMatch(/drifted code ran|trusted/);
     } finally {
       await writeFile(entry, original);
     }

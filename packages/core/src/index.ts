@@ -49,7 +49,7 @@ export { tensorCodec, jsonCodec, frameValue, unframeValue, CodecError } from './
 export { checkValue } from './types/check-value.js';
 export { Unifier, type Term } from './types/unify.js';
 
-export { defineNode, definePlugin, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type ResolvedPlugin, type Purity, type NodeRunArgs, type ShapeInputs, type InferredSizes } from './plugin/define.js';
+export { defineNode, definePlugin, pluginOfModule, PLUGIN_API_VERSION, type NodeDefinition, type AnyNodeDefinition, type PluginDefinition, type ResolvedPlugin, type Purity, type NodeRunArgs, type ShapeInputs, type InferredSizes } from './plugin/define.js';
 export { Registry, type RegisteredNode, type NodeTypeInfo, type PortKindInfo, type PortInfo } from './plugin/registry.js';
 export { outputPath, seedListParam } from './plugin/params.js';
 export type { ParamWidget } from './plugin/param-meta.js';
@@ -86,5 +86,5 @@ export { z } from 'zod';
 export * from './remote/wire.js';
 export { describePlugin } from './remote/describe.js';
 export { servePlugin, errorWire, type PluginServerOptions } from './remote/serve.js';
-export { remotePlugin, type PluginLink, type RemoteCall, type RemotePluginOptions } from './remote/proxy.js';
+export { remotePlugin, CANCEL_GRACE_MS, type PluginLink, type RemoteCall, type RemotePluginOptions } from './remote/proxy.js';
 export { isOpaque, proxyKind, wireCodec, encodeForWire, type OpaqueValue } from './remote/values.js';

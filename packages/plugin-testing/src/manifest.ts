@@ -13,7 +13,7 @@
  *
  * Capabilities (code plugins only) grant what the isolated plugin process may use: paths are
  * `$graphDir`, `$out`, `$workspace` or `$tmp` (optionally with a sub-folder) or absolute, never
- * with `..`; memory 16…1048576 MiB; a timeout up to a day. The field is checked by the host's own
+ * with `..`; memory 64…1048576 MiB; a timeout up to a day. The field is checked by the host's own
  * rules (`manifestIssues` from @stylegraph/runner), every problem at once, with its field.
  *
  * plus what loading needs of the rest of package.json: an npm name and semver version, the

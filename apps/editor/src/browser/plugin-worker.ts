@@ -6,7 +6,7 @@
  */
 /// <reference lib="webworker" />
 import type * as Core from '@stylegraph/core';
-import type { ChildMessage, HostMessage, PluginDefinition } from '@stylegraph/core';
+import type { ChildMessage, HostMessage } from '@stylegraph/core';
 
 /** The page's first message: where core and the plugin's module are. */
 export interface WorkerLoad {
@@ -19,13 +19,12 @@ export interface WorkerLoad {
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const send = (m: ChildMessage) => scope.postMessage(m);
 let serve: ((m: HostMessage) => void) | undefined;
-const isPlugin = (v: unknown): v is PluginDefinition => !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);
 
 async function load(m: WorkerLoad) {
   const core = (await import(/* @vite-ignore */ m.core)) as typeof Core;
   try {
     const mod = (await import(/* @vite-ignore */ m.entry)) as Record<string, unknown>;
-    const plugin = [mod.default, mod.plugin].find(isPlugin);
+    const plugin = core.pluginOfModule(mod);
     if (!plugin) throw new Error(`${m.entry} exports no stylegraph plugin`);
     core.definePlugin(plugin);
     serve = core.servePlugin(plugin, { send, values: core.inlineTransport });

@@ -5,7 +5,7 @@
  * built from their manifests and models. Their `@stylegraph/core` is the editor's own (the import
  * map in the built index.html).
  */
-import { Registry, type PluginDefinition } from '@stylegraph/core';
+import { Registry, pluginOfModule } from '@stylegraph/core';
 import { stdPlugin } from '@stylegraph/plugin-std';
 import { styleganPlugin } from '@stylegraph/plugin-stylegan';
 import { ioPlugin } from '@stylegraph/plugin-io';
@@ -27,7 +27,6 @@ export interface ServerPlugin {
   readonly worker?: { readonly timeoutS: number };
 }
 
-const isPlugin = (v: unknown): v is PluginDefinition => !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);
 
 const loads = new Map<string, Promise<void>>();
 
@@ -59,7 +58,7 @@ async function load(name: string, url: string, operators?: readonly string[], wo
     return;
   }
   const mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
-  const plugin = [mod.default, mod.plugin].find(isPlugin);
+  const plugin = pluginOfModule(mod);
   if (!plugin) throw new Error(`${url} exports no stylegraph plugin`);
   if (plugin.name !== name) throw new Error(`${url} exports plugin ${plugin.name}`);
   browserRegistry.register(plugin);

@@ -71,7 +71,8 @@ class PluginWorker {
       () => this.worker?.postMessage({ ...msg, id }),
       (e: Error) => this.calls.get(id)?.reject({ code: 'PLUGIN_CRASHED', message: e.message }),
     );
-    return { id, done, forward: (m: HostMessage) => this.worker?.postMessage(m) };
+    // Forwarded only while this call is in flight: a late reply never reaches a newer Worker.
+    return { id, done, forward: (m: HostMessage) => void (this.calls.has(id) && this.worker?.postMessage(m)), stop: () => this.stop({ code: 'CANCELLED', message: 'cancelled' }) };
   }
 }
 

@@ -29,7 +29,8 @@ export const CapabilitiesSchema = z
       .default({ read: [], write: [] }),
     net: z.boolean().default(false),
     childProcess: z.boolean().default(false),
-    maxMemoryMB: z.number().int().min(16).max(1_048_576).default(2048),
+    // A Node process alone holds about 40 MB.
+    maxMemoryMB: z.number().int().min(64).max(1_048_576).default(2048),
     timeoutS: z.number().positive().max(86_400).default(600),
   })
   .strict();

@@ -8,9 +8,10 @@
  */
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
+import { within } from './safe-write.js';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PLUGIN_API_VERSION, Registry, isPackageName, type PluginDefinition } from '@stylegraph/core';
+import { PLUGIN_API_VERSION, Registry, isPackageName, pluginOfModule, type PluginDefinition } from '@stylegraph/core';
 import { provideHostPackages } from './plugin-resolve.js';
 import { DEFAULT_CAPABILITIES, readPluginManifest, type PluginManifest } from './plugin-manifest.js';
 import { IsolatedPlugin } from './isolate/isolated-plugin.js';
@@ -28,9 +29,6 @@ export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, stylegan
 
 /** The keyword an installed package's package.json carries to be loadable because a graph requires it. */
 export const PLUGIN_KEYWORD = 'stylegraph-plugin';
-
-const isPlugin = (v: unknown): v is PluginDefinition =>
-  !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);
 
 export { PluginLoadError };
 
@@ -76,7 +74,7 @@ async function packageOfFile(file: string): Promise<string | undefined> {
 }
 
 /** The folder of installed package `name`, looked up in node_modules folders from `fromDir` upwards. */
-async function installedDir(name: string, fromDir: string): Promise<string | undefined> {
+export async function installedDir(name: string, fromDir: string): Promise<string | undefined> {
   for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', name);
     if ((await stat(join(candidate, 'package.json')).catch(() => undefined))?.isFile()) return realpath(candidate);
@@ -92,7 +90,7 @@ async function importInProcess(file: string, spec: string): Promise<PluginDefini
   } catch (e) {
     throw new PluginLoadError(`plugin ${spec} failed to load: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const plugin = [mod.default, mod.plugin].find(isPlugin);
+  const plugin = pluginOfModule(mod);
   if (!plugin) throw new PluginLoadError(`${spec} does not export a stylegraph plugin (default export from definePlugin)`);
   return plugin;
 }
@@ -137,17 +135,16 @@ async function loadPluginModule(spec: string, fromDir: string, registry: Registr
     return { plugin: await loadDataPlugin(manifest, registry), file: root!, mode: 'data', root: root!, manifest };
   }
   if (!file) {
-    try {
-      file = manifest?.entry !== undefined ? join(root!, manifest.entry) : createRequire(join(root!, 'noop.js')).resolve(root!);
-    } catch {
-      throw new PluginLoadError(`plugin ${spec}: its package has no entry (declare "stylegraph": { "entry": … } or "exports")`);
-    }
+    file = manifest?.entry !== undefined ? join(root!, manifest.entry) : await packageEntry(root!);
+    if (!file) throw new PluginLoadError(`plugin ${spec}: its package has no entry (declare "stylegraph": { "entry": … }, "exports" or "main")`);
   }
   const label = manifest?.name ?? spec;
-  const trusted = !!opts.trust && [spec, label, file, root].some((n) => n !== undefined && opts.trust!.has(n));
+  // Trust is given to what the host's command line named (the package, or the path), never to a name the package claims.
+  const trusted = !!opts.trust && [spec, file, root].some((n) => n !== undefined && opts.trust!.has(n));
   if (trusted) {
     opts.warn?.(`plugin ${label} is trusted (--trust): it runs inside stylegraph’s process with all of its access to this machine`);
-    return { plugin: await importInProcess(file, spec), file, mode: 'trusted', ...(root && { root }), ...(manifest && { manifest }) };
+    const plugin = samePackage(await importInProcess(file, spec), manifest, spec);
+    return { plugin, file, mode: 'trusted', ...(root && { root }), ...(manifest && { manifest }) };
   }
   const own = root ?? file;
   try {
@@ -161,14 +158,53 @@ async function loadPluginModule(spec: string, fromDir: string, registry: Registr
       ...(opts.workspace !== undefined && { workspace: opts.workspace }),
     });
     isolatedHosts.add(host);
+    try {
+      samePackage(plugin, manifest, spec);
+    } catch (e) {
+      host.close();
+      throw e;
+    }
     const stop = () => {
       host.close();
       isolatedHosts.delete(host);
     };
     return { plugin, file, mode: 'isolated', ...(root && { root }), ...(manifest && { manifest }), stop };
   } catch (e) {
+    if (e instanceof PluginLoadError) throw e;
     throw new PluginLoadError(e instanceof Error ? e.message : String(e));
   }
+}
+
+/** A package's plugin must bear the package's name (and the name it was asked for): no plugin stands in for another. */
+function samePackage(plugin: PluginDefinition, manifest: PluginManifest | undefined, spec: string): PluginDefinition {
+  const isPath = spec.startsWith('.') || spec.startsWith('/');
+  const expected = manifest?.name ?? (isPath ? undefined : spec);
+  if (expected !== undefined && plugin.name !== expected) throw new PluginLoadError(`plugin ${spec}: its package is ${expected}, but its code defines plugin ${plugin.name}; a package's plugin bears its name`);
+  if (!isPath && manifest && manifest.name !== spec) throw new PluginLoadError(`plugin ${spec}: the package installed there is named ${manifest.name}`);
+  if (manifest && plugin.version !== manifest.version) throw new PluginLoadError(`plugin ${manifest.name}: package.json says version ${manifest.version}, its code ${plugin.version}`);
+  return plugin;
+}
+
+/** A package's entry module as Node would import it: `exports` (".", import/node/default), then `main`, then index.js. */
+async function packageEntry(root: string): Promise<string | undefined> {
+  let pkg: { exports?: unknown; main?: unknown };
+  try {
+    pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as typeof pkg;
+  } catch {
+    return undefined;
+  }
+  const pick = (e: unknown): string | undefined => {
+    if (typeof e === 'string') return e;
+    if (!e || typeof e !== 'object' || Array.isArray(e)) return undefined;
+    const o = e as Record<string, unknown>;
+    if ('.' in o) return pick(o['.']);
+    for (const c of ['import', 'node', 'default']) if (c in o) return pick(o[c]);
+    return undefined;
+  };
+  const rel = pick(pkg.exports) ?? (typeof pkg.main === 'string' ? pkg.main : 'index.js');
+  const file = resolve(root, rel);
+  if (!within(root, file)) return undefined;
+  return (await stat(file).catch(() => undefined))?.isFile() ? file : (await stat(`${file}.js`).catch(() => undefined))?.isFile() ? `${file}.js` : undefined;
 }
 
 const isolatedHosts = new Set<IsolatedPlugin>();

@@ -183,3 +183,9 @@ export function definePlugin(def: PluginDefinition): ResolvedPlugin {
   }
   return { ...def, namespace, kinds: [...kinds.values()] };
 }
+
+/** A module's plugin: its default export, or its `plugin` export, when that looks like a plugin definition. */
+export function pluginOfModule(mod: Readonly<Record<string, unknown>>): PluginDefinition | undefined {
+  const isPlugin = (v: unknown): v is PluginDefinition => !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);
+  return [mod.default, mod.plugin].find(isPlugin);
+}

@@ -19,7 +19,12 @@ export interface RemoteCall {
   readonly done: Promise<unknown>;
   /** Sends a message to the plugin's side on behalf of this call (replies to its requests, cancel). */
   forward(m: HostMessage): void;
+  /** Stops the plugin's side (its process, its Worker): a cancelled node that does not stop in time. */
+  stop?(): void;
 }
+
+/** How long a cancelled node has to stop before its side is stopped for it. */
+export const CANCEL_GRACE_MS = 2000;
 
 export interface PluginLink {
   /** Starts a node run; the host may choose where by the run's context. Messages of the call arrive at `onMessage`. */
@@ -80,7 +85,11 @@ export function remotePlugin(wire: PluginWire, { label, link, kind }: RemotePlug
     };
     // Messages of the call arrive later, never while `run` starts it.
     const call: RemoteCall = link.run({ op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }) }, ctx, onMessage);
-    const onAbort = () => call.forward({ op: 'abort', id: call.id });
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      call.forward({ op: 'abort', id: call.id });
+      grace = setTimeout(() => call.stop?.(), CANCEL_GRACE_MS);
+    };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let result: Record<string, WireValue>;
     try {
@@ -89,6 +98,7 @@ export function remotePlugin(wire: PluginWire, { label, link, kind }: RemotePlug
       throw link.error(e as ErrorWire);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
+      if (grace) clearTimeout(grace);
     }
     const out: Record<string, unknown> = {};
     for (const [port, spec] of Object.entries(outPorts)) {
@@ -113,7 +123,8 @@ export function remotePlugin(wire: PluginWire, { label, link, kind }: RemotePlug
       ...(n.description !== undefined && { description: n.description }),
       inputs,
       outputs,
-      params: z.fromJSONSchema(n.params as never) as z.ZodObject,
+      // Unknown keys dropped, as the plugin's own object schema does.
+      params: (z.fromJSONSchema(n.params as never) as z.ZodObject).strip(),
       purity: n.purity,
       ...(n.fileParams && { fileParams: n.fileParams }),
       ...(ask &&

@@ -15,12 +15,17 @@ import { errorWire, servePlugin } from './serve.js';
 import { remotePlugin, type PluginLink } from './proxy.js';
 import { isOpaque } from './values.js';
 import { inlineTransport, type ChildMessage, type HostMessage } from './wire.js';
+import { defineNode, definePlugin, PLUGIN_API_VERSION, type PluginDefinition } from '../plugin/define.js';
+import { definePortKind } from '../types/port-kind.js';
+import { jsonCodec } from '../values/codecs.js';
+import { tensor } from '../values/tensor.js';
+import { z } from 'zod';
 
-/** A link to the fixture plugin served in this process; messages cross as structured clones. */
-function memoryLink() {
+/** A link to a plugin (the fixture plugin) served in this process; messages cross as structured clones. */
+function memoryLink(served: PluginDefinition = fixturePlugin) {
   const calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; onMessage: (m: ChildMessage) => void }>();
   const sent: HostMessage[] = [];
-  const serve = servePlugin(fixturePlugin, {
+  const serve = servePlugin(served, {
     values: inlineTransport,
     send: (m) => {
       const c = calls.get(m.id);
@@ -47,12 +52,12 @@ function memoryLink() {
     // Asked synchronously, as a host that can wait does; answered by the definitions themselves.
     ask: (req) => {
       asked.push(`${req.op} ${req.type}`);
-      const def = fixturePlugin.nodes.find((n) => n.type === req.type)!;
+      const def = served.nodes.find((n) => n.type === req.type)!;
       return req.op === 'migrate' ? def.migrations![req.from]!(req.params) : def.inferShapes!(req.params as never, { dims: req.dims, connected: new Set(req.connected) });
     },
     error: (e) => new NodeError(e.code ?? 'NODE_FAILED', e.message),
   };
-  const plugin = remotePlugin(describePlugin(fixturePlugin), { label: fixturePlugin.name, link, kind: () => undefined });
+  const plugin = remotePlugin(describePlugin(served), { label: served.name, link, kind: () => undefined });
   return { plugin, sent, asked };
 }
 
@@ -147,5 +152,86 @@ describe('a plugin across a boundary', () => {
     expect(errorWire(denied)).toEqual({ code: 'PLUGIN_CAPABILITY', message: 'Access to this API has been restricted', capability: 'FileSystemRead', resource: '/etc/passwd' });
     expect(errorWire(new NodeError('X', 'y', { a: 1 }))).toEqual({ code: 'X', message: 'y', details: { a: 1 } });
     expect(errorWire('plain')).toEqual({ message: 'plain' });
+  });
+
+  it('describes the same node types, ports and kinds as in-process', () => {
+    const local = new Registry([fixturePlugin]);
+    const remote = new Registry([memoryLink().plugin]);
+    const withoutParams = (r: Registry) => r.describeAll().map(({ params: _p, ...rest }) => rest);
+    expect(withoutParams(remote)).toEqual(withoutParams(local));
+    expect(remote.describeKinds()).toEqual(local.describeKinds());
+    // Params rebuilt from their JSON Schema parse as the plugin's own do: defaults, bounds, types.
+    for (const { def } of local.listNodes()) {
+      const stand = remote.node(def.type)!.def;
+      for (const raw of [{}, { value: 3 }, { value: 'x' }, { numWs: 2.5 }, { seeds: [1, 2] }, { ms: -1 }]) {
+        const a = def.params.safeParse(raw);
+        const b = stand.params.safeParse(raw);
+        expect(b.success, `${def.type} ${JSON.stringify(raw)}`).toBe(a.success);
+        if (a.success) expect(b.data).toEqual(a.data);
+      }
+    }
+  });
+
+  it('streams a node’s logs, progress and values, reads and writes through the host, and checks its outputs', async () => {
+    const Box = definePortKind<{ n: number }>({ name: 'box/Box', description: 'a box', dims: ['N'], check: (v) => (typeof (v as { n?: unknown })?.n === 'number' ? undefined : 'expected a box'), sizes: (v) => ({ N: v.n }), codec: jsonCodec() });
+    const node = (type: string, outputs: Record<string, { type: typeof Box | 'number' | 'Tensor' }>, run: (a: { params: Record<string, unknown>; ctx: import('../plugin/context.js').RunContext; inputs: Record<string, unknown> }) => unknown, inputs = {}) =>
+      defineNode({ type, version: 1, title: type, category: 'Test', inputs, outputs, params: z.object({ n: z.number().int().min(0).default(2) }), purity: 'effect', run: run as never });
+    const plugin = definePlugin({
+      name: 'stylegraph-plugin-box',
+      version: '1.0.0',
+      apiVersion: PLUGIN_API_VERSION,
+      nodes: [
+        node('box/Make', { box: { type: Box } }, async ({ params, ctx }) => {
+          ctx.log.info('making');
+          ctx.progress(0.5, 'half');
+          ctx.show('peek', params.n, 1);
+          const text = new TextDecoder().decode(await ctx.files.read('in.txt'));
+          await ctx.files.write('out.txt', new TextEncoder().encode(`${text}!`));
+          expect(await ctx.files.exists('in.txt')).toBe(true);
+          expect('compute' in ctx.services).toBe(false);
+          return { box: { n: params.n as number } };
+        }),
+        node('box/Open', { n: { type: 'number' }, t: { type: 'Tensor' } }, ({ inputs }) => ({ n: (inputs.box as { n: number }).n, t: tensor('float32', [2], new Float32Array([1, 2])) }), { box: { type: Box } }),
+        node('box/Forget', { n: { type: 'number' } }, () => ({})),
+        node('box/Lie', { box: { type: Box } }, () => ({ box: 'not a box' })),
+        node('box/Compute', { n: { type: 'number' } }, ({ ctx }) => ({ n: (ctx.services as Record<string, unknown>).compute as number })),
+      ],
+    });
+    const { plugin: remote } = memoryLink(plugin);
+    const files = memoryFiles({ 'in.txt': 'hi' });
+    const events: RunEvent[] = [];
+    const registry = new Registry([remote]);
+    const run = (nodes: Record<string, unknown>, edges: [string, string][] = []) =>
+      checkAndRun({ format: 'stylegraph.graph', formatVersion: 1, plugins: { 'stylegraph-plugin-box': '^1.0.0' }, nodes, edges: edges.map(([from, to]) => ({ from, to })) }, registry, { files: files.access, onEvent: (e) => events.push(e) });
+    const ok = await run({ make: { type: 'box/Make', version: 1, params: { n: 5 } }, open: { type: 'box/Open', version: 1 } }, [['make.box', 'open.box']]);
+    expect(ok.status).toBe('ok');
+    expect(ok.outputs['open.n']).toBe(5);
+    expect(ok.outputs['open.t']).toEqual(tensor('float32', [2], new Float32Array([1, 2])));
+    const box = ok.outputs['make.box'];
+    expect(isOpaque(box)).toBe(true);
+    expect((box as { sizes?: unknown }).sizes).toEqual({ N: 5 });
+    // Its codec (for caches) keeps bytes and sizes.
+    const kind = registry.kind('box/Box')!;
+    expect(await kind.codec.decode(await kind.codec.encode(box), {})).toEqual(box);
+    expect([...files.written]).toEqual([['out.txt', 'hi!']]);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { type: 'log', node: 'make', level: 'info', message: 'making' },
+        { type: 'node-progress', node: 'make', fraction: 0.5, message: 'half' },
+        { type: 'node-value', node: 'make', name: 'peek', value: 5, step: 1 },
+      ]),
+    );
+    const bad = await run({ f: { type: 'box/Forget', version: 1 }, l: { type: 'box/Lie', version: 1 }, c: { type: 'box/Compute', version: 1 } });
+    expect(bad.nodes.f).toMatchObject({ status: 'failed', error: { code: 'OUTPUT_MISSING', message: 'box/Forget returned no output "n"' } });
+    expect(bad.nodes.l).toMatchObject({ status: 'failed', error: { code: 'OUTPUT_INVALID', message: 'box/Lie output "box": expected a box' } });
+    expect(bad.nodes.c).toMatchObject({ status: 'failed', error: { code: 'SERVICE_MISSING' } });
+  });
+
+  it('parses params again on the plugin’s side', async () => {
+    const answers: ChildMessage[] = [];
+    const serve = servePlugin(fixturePlugin, { values: inlineTransport, send: (m) => answers.push(m) });
+    serve({ op: 'run', id: 7, type: 'test/Num', nodeId: 'n', params: { value: 'seven' }, inputs: {} });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(answers).toEqual([{ op: 'done', id: 7, error: { code: 'PARAM_INVALID', message: expect.stringMatching(/^test\/Num: value: /) } }]);
   });
 });

@@ -7,7 +7,7 @@
  * networking.
  */
 import { pathToFileURL } from 'node:url';
-import { definePlugin, describePlugin, errorWire, servePlugin, type ChildMessage, type HostMessage, type PluginDefinition } from '@stylegraph/core';
+import { definePlugin, describePlugin, errorWire, pluginOfModule, servePlugin, type ChildMessage, type HostMessage } from '@stylegraph/core';
 import { installNetGuard } from './net-guard.js';
 import { fileTransport } from './transfer.js';
 
@@ -15,12 +15,11 @@ const exchangeDir = process.argv[2]!;
 if (process.env.STYLEGRAPH_PLUGIN_NET !== '1') installNetGuard();
 
 const send = (m: ChildMessage) => process.send!(m);
-const isPlugin = (v: unknown): v is PluginDefinition => !!v && typeof v === 'object' && typeof (v as PluginDefinition).name === 'string' && Array.isArray((v as PluginDefinition).nodes);
 let serve: ((m: HostMessage) => void) | undefined;
 
 async function load(entry: string) {
   const mod = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
-  const plugin = [mod.default, mod.plugin].find(isPlugin);
+  const plugin = pluginOfModule(mod);
   if (!plugin) throw new Error('the module does not export a stylegraph plugin (default export from definePlugin)');
   // Settled by this host's core: a plugin for another API version is refused here, in one line.
   definePlugin(plugin);

@@ -5,10 +5,10 @@
  * above a package — is readable to the plugin.
  *
  * The process cannot use module hooks (they need a worker thread, which it may not start), so
- * the host lends its packages through a staging folder instead: `node_modules/<name>` links to
- * each host package, `host` links to the runner, and `plugins/<n>` links to each plugin. Started
- * with `--preserve-symlinks`, a plugin's bare imports resolve from its link upwards: its own
- * node_modules first, then the host's packages.
+ * the host lends its packages through a staging folder of the plugin's own instead:
+ * `node_modules/<name>` links to each host package, `host` links to the runner, and `plugin` to
+ * the plugin. Started with `--preserve-symlinks`, a plugin's bare imports resolve from its link
+ * upwards: its own node_modules first, then the host's packages.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,43 +73,43 @@ export function hostPackages(): HostPackages {
   return cached;
 }
 
-let staging: string | undefined;
-let plugins = 0;
+/** A plugin's staging folder: what its process imports through, and may read. */
+export interface Staged {
+  /** The folder (removed with `remove`, and at the host's exit). */
+  readonly dir: string;
+  /** The path to import the plugin's entry by. */
+  readonly entry: string;
+  /** The plugin process's own entry, reached through the folder so it shares the plugin's copies of host packages. */
+  readonly child: string;
+  remove(): void;
+}
 
-/** The staging folder (made once per host process, removed at exit): host packages linked by name. */
-export function stagingFolder(): string {
-  if (staging) return staging;
+/**
+ * A staging folder of one plugin's own: the host packages linked by name, the runner as `host`,
+ * and the plugin as `plugin` — a package folder whole, a loose module file alone (with the
+ * node_modules folder beside it, if any). No plugin can read another's through it.
+ */
+export function stagePlugin(own: string, entry: string, isFile: boolean): Staged {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'stylegraph-m-')));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
   const { runner, packages } = hostPackages();
   for (const [name, real] of packages) {
     mkdirSync(dirname(join(dir, 'node_modules', name)), { recursive: true });
     symlinkSync(real, join(dir, 'node_modules', name), 'dir');
   }
   symlinkSync(runner, join(dir, 'host'), 'dir');
-  mkdirSync(join(dir, 'plugins'));
-  staging = dir;
-  return dir;
-}
-
-/**
- * Links a plugin into the staging folder and returns the path to import its entry by: a package
- * folder is linked whole; a loose module file alone (with the node_modules folder beside it, if any).
- */
-export function stagePlugin(own: string, entry: string, isFile: boolean): string {
-  const dir = join(stagingFolder(), 'plugins', String(++plugins));
+  const plugin = join(dir, 'plugin');
+  let staged: string;
   if (!isFile) {
-    symlinkSync(own, dir, 'dir');
-    return join(dir, entry.slice(own.length + 1));
+    symlinkSync(own, plugin, 'dir');
+    staged = join(plugin, entry.slice(own.length + 1));
+  } else {
+    mkdirSync(plugin);
+    symlinkSync(own, join(plugin, basename(own)), 'file');
+    const modules = join(dirname(own), 'node_modules');
+    if (existsSync(modules)) symlinkSync(modules, join(plugin, 'node_modules'), 'dir');
+    staged = join(plugin, basename(own));
   }
-  mkdirSync(dir);
-  symlinkSync(own, join(dir, basename(own)), 'file');
-  const modules = join(dirname(own), 'node_modules');
-  if (existsSync(modules)) symlinkSync(modules, join(dir, 'node_modules'), 'dir');
-  return join(dir, basename(own));
-}
-
-/** The child entry, reached through the staging folder so it shares the plugin's copies of host packages. */
-export function stagedChildFile(): string {
-  return join(stagingFolder(), 'host', 'dist', 'host', 'isolate', 'child.js');
+  return { dir, entry: staged, child: join(dir, 'host', 'dist', 'host', 'isolate', 'child.js'), remove };
 }

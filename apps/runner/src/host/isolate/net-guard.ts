@@ -18,6 +18,8 @@ export function denied(what: string): Error {
 }
 
 function seal(target: object, key: string, what: string): void {
+  // Sealed already (one module reached two ways).
+  if (Object.getOwnPropertyDescriptor(target, key)?.configurable === false) return;
   Object.defineProperty(target, key, {
     value: () => {
       throw denied(what);
@@ -40,10 +42,13 @@ export function installNetGuard(): void {
     const m = require(mod) as Record<string, unknown>;
     for (const k of ['request', 'get', 'createServer', 'connect', 'createSecureServer']) if (k in m) seal(m, k, `${mod.slice(5)}.${k}`);
   }
-  const dns = require('node:dns') as Record<string, unknown>;
-  for (const k of ['lookup', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse', 'lookupService']) seal(dns, k, `dns.${k}`);
-  const dnsp = require('node:dns/promises') as Record<string, unknown>;
-  for (const k of ['lookup', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse', 'lookupService']) seal(dnsp, k, `dns.promises.${k}`);
+  // DNS carries data both ways: every query function of both modules, and of their Resolver classes.
+  const dns = require('node:dns') as Record<string, unknown> & { Resolver: { prototype: object }; promises: Record<string, unknown> & { Resolver: { prototype: object } } };
+  const dnsp = require('node:dns/promises') as Record<string, unknown> & { Resolver: { prototype: object } };
+  const queries = (o: object) => Object.getOwnPropertyNames(o).filter((k) => k !== 'constructor' && /^(lookup|resolve|reverse)/.test(k) && typeof (o as Record<string, unknown>)[k] === 'function');
+  for (const [where, o] of [['dns', dns], ['dns.promises', dnsp], ['dns.promises', dns.promises], ['dns.Resolver', dns.Resolver.prototype], ['dns.promises.Resolver', dnsp.Resolver.prototype]] as const) {
+    for (const k of queries(o)) seal(o, k, `${where}.${k}`);
+  }
   for (const k of ['fetch', 'WebSocket', 'EventSource']) if (k in globalThis) seal(globalThis, k, k);
   for (const k of ['binding', '_linkedBinding', 'dlopen']) {
     Object.defineProperty(process, k, {
