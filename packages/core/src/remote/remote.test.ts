@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../plugin/registry.js';
 import { checkAndRun, doc, fixturePlugin, memoryFiles } from '../testing/fixture-plugin.js';
-import { NodeError } from '../plugin/context.js';
+import { NodeError, type RunContext } from '../plugin/context.js';
 import type { RunEvent } from '../exec/events.js';
 import { describePlugin } from './describe.js';
 import { errorWire, servePlugin } from './serve.js';
@@ -174,7 +174,7 @@ describe('a plugin across a boundary', () => {
 
   it('streams a node’s logs, progress and values, reads and writes through the host, and checks its outputs', async () => {
     const Box = definePortKind<{ n: number }>({ name: 'box/Box', description: 'a box', dims: ['N'], check: (v) => (typeof (v as { n?: unknown })?.n === 'number' ? undefined : 'expected a box'), sizes: (v) => ({ N: v.n }), codec: jsonCodec() });
-    const node = (type: string, outputs: Record<string, { type: typeof Box | 'number' | 'Tensor' }>, run: (a: { params: Record<string, unknown>; ctx: import('../plugin/context.js').RunContext; inputs: Record<string, unknown> }) => unknown, inputs = {}) =>
+    const node = (type: string, outputs: Record<string, { type: typeof Box | 'number' | 'Tensor' }>, run: (a: { params: Record<string, unknown>; ctx: RunContext; inputs: Record<string, unknown> }) => unknown, inputs = {}) =>
       defineNode({ type, version: 1, title: type, category: 'Test', inputs, outputs, params: z.object({ n: z.number().int().min(0).default(2) }), purity: 'effect', run: run as never });
     const plugin = definePlugin({
       name: 'stylegraph-plugin-box',
