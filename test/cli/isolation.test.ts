@@ -5,7 +5,7 @@
  * more memory than its budget is stopped, and the run fails (exit 1) naming the plugin and the
  * capability. The fixture (test/fixtures/plugin-hostile/) declares fs.read $graphDir, 160 MB, 3 s.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,5 +77,36 @@ describe('an isolated code plugin', () => {
     const r = await runNode('ReadFile', { path: secret }, ['--trust', 'stylegraph-plugin-hostile']);
     expect(r.code).toBe(0);
     expect(r.stderr.trim()).toBe('stylegraph: warning: plugin stylegraph-plugin-hostile is trusted (--trust): it runs inside stylegraph’s process with all of its access to this machine');
+  });
+});
+
+describe('capabilities beyond a plugin’s own folders', () => {
+  it('are announced, and a write grant that reaches code the host runs is refused', async () => {
+    const pkg = await mkdtemp(join(tmpdir(), 'sg-writer-'));
+    const work = await mkdtemp(join(tmpdir(), 'sg-writer-graph-'));
+    try {
+      await writeFile(
+        join(pkg, 'package.json'),
+        JSON.stringify({ name: 'stylegraph-plugin-writer', version: '1.0.0', type: 'module', keywords: ['stylegraph-plugin'], stylegraph: { apiVersion: '^2', entry: './index.js', capabilities: { fs: { read: ['$graphDir'], write: ['$graphDir'] } } } }),
+      );
+      await writeFile(
+        join(pkg, 'index.js'),
+        "import { writeFileSync } from 'node:fs';\nimport { join } from 'node:path';\nimport { PLUGIN_API_VERSION, defineNode, definePlugin, z } from '@stylegraph/core';\n" +
+          "export default definePlugin({ name: 'stylegraph-plugin-writer', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, nodes: [defineNode({ type: 'writer/Write', version: 1, title: 'Write', category: 'Test', inputs: {}, outputs: {}, params: z.object({ dir: z.string() }), purity: 'effect', run: ({ params }) => { writeFileSync(join(params.dir, 'written.txt'), 'x'); return {}; } })] });\n",
+      );
+      const g = { format: 'stylegraph.graph', formatVersion: 1, plugins: { 'stylegraph-plugin-writer': '^1.0.0' }, nodes: { w: { type: 'writer/Write', version: 1, params: { dir: work } } }, edges: [] };
+      await writeFile(join(work, 'g.graph.json'), JSON.stringify(g));
+      const ok = stylegraph(['run', 'g.graph.json', '--plugin', pkg, '--out', 'out'], work);
+      expect(ok.stderr.trim()).toBe('stylegraph: warning: plugin stylegraph-plugin-writer declares capabilities beyond its own folders: fs.write $graphDir');
+      expect(ok.code).toBe(0);
+      // The graph's folder now holds installed packages: writing there could change code the host runs.
+      await mkdir(join(work, 'node_modules'));
+      const refused = stylegraph(['run', 'g.graph.json', '--plugin', pkg, '--out', 'out'], work);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/PLUGIN_CAPABILITY: plugin stylegraph-plugin-writer declares fs\.write .*sg-writer-graph-\w+, which holds code the host runs \(.*node_modules\); refused/);
+    } finally {
+      await rm(pkg, { recursive: true, force: true });
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PLUGIN_API_VERSION, Registry, isPackageName, pluginOfModule, type PluginDefinition } from '@stylegraph/core';
 import { provideHostPackages } from './plugin-resolve.js';
-import { DEFAULT_CAPABILITIES, readPluginManifest, type PluginManifest } from './plugin-manifest.js';
+import { DEFAULT_CAPABILITIES, readPluginManifest, type Capabilities, type PluginManifest } from './plugin-manifest.js';
 import { IsolatedPlugin } from './isolate/isolated-plugin.js';
 import { hostPackages } from './isolate/host-roots.js';
 import { readFileSync } from 'node:fs';
@@ -124,6 +124,8 @@ async function loadPluginModule(spec: string, fromDir: string, registry: Registr
   } catch (e) {
     throw new PluginLoadError(`plugin ${spec}: ${(e as Error).message}`);
   }
+  // An installed package is the package it was asked for: checked before any of its code runs.
+  if (!isPath && manifest && manifest.name !== spec) throw new PluginLoadError(`plugin ${spec}: the package installed there is named ${manifest.name}`);
   if (manifest?.coreRange !== undefined) {
     const core = hostCoreVersion();
     if (semver.validRange(manifest.coreRange) !== null && !semver.satisfies(core, manifest.coreRange)) {
@@ -139,14 +141,16 @@ async function loadPluginModule(spec: string, fromDir: string, registry: Registr
     if (!file) throw new PluginLoadError(`plugin ${spec}: its package has no entry (declare "stylegraph": { "entry": … }, "exports" or "main")`);
   }
   const label = manifest?.name ?? spec;
-  // Trust is given to what the host's command line named (the package, or the path), never to a name the package claims.
-  const trusted = !!opts.trust && [spec, file, root].some((n) => n !== undefined && opts.trust!.has(n));
+  // Trust goes to what the command line named: the package (checked above to be the one asked for), or the path.
+  const trusted = !!opts.trust && [spec, label, file, root].some((n) => n !== undefined && opts.trust!.has(n));
   if (trusted) {
     opts.warn?.(`plugin ${label} is trusted (--trust): it runs inside stylegraph’s process with all of its access to this machine`);
     const plugin = samePackage(await importInProcess(file, spec), manifest, spec);
     return { plugin, file, mode: 'trusted', ...(root && { root }), ...(manifest && { manifest }) };
   }
   const own = root ?? file;
+  const beyond = beyondOwnFolders(manifest?.capabilities ?? DEFAULT_CAPABILITIES);
+  if (beyond.length) opts.warn?.(`plugin ${label} declares capabilities beyond its own folders: ${beyond.join('; ')}`);
   try {
     const { plugin, host } = await IsolatedPlugin.start({
       label,
@@ -175,12 +179,23 @@ async function loadPluginModule(spec: string, fromDir: string, registry: Registr
   }
 }
 
+/** What a plugin's capabilities grant beyond the run's output and its scratch folder, in words. */
+function beyondOwnFolders(c: Capabilities): string[] {
+  const out: string[] = [];
+  if (c.childProcess) out.push('childProcess (the processes it starts run without any of these limits)');
+  if (c.net) out.push('net');
+  const wide = (p: string) => !p.startsWith('$out') && !p.startsWith('$tmp');
+  if (c.fs.write.some(wide)) out.push(`fs.write ${c.fs.write.filter(wide).join(', ')}`);
+  const abs = c.fs.read.filter((p) => p.startsWith('/'));
+  if (abs.length) out.push(`fs.read ${abs.join(', ')}`);
+  return out;
+}
+
 /** A package's plugin must bear the package's name (and the name it was asked for): no plugin stands in for another. */
 function samePackage(plugin: PluginDefinition, manifest: PluginManifest | undefined, spec: string): PluginDefinition {
   const isPath = spec.startsWith('.') || spec.startsWith('/');
   const expected = manifest?.name ?? (isPath ? undefined : spec);
   if (expected !== undefined && plugin.name !== expected) throw new PluginLoadError(`plugin ${spec}: its package is ${expected}, but its code defines plugin ${plugin.name}; a package's plugin bears its name`);
-  if (!isPath && manifest && manifest.name !== spec) throw new PluginLoadError(`plugin ${spec}: the package installed there is named ${manifest.name}`);
   if (manifest && plugin.version !== manifest.version) throw new PluginLoadError(`plugin ${manifest.name}: package.json says version ${manifest.version}, its code ${plugin.version}`);
   return plugin;
 }

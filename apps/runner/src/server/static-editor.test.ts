@@ -55,6 +55,7 @@ beforeAll(async () => {
     'f.woff2': 'font',
     'notes.xyz': 'other',
     'assets/page.html': '<p>',
+    'assets/plugin-worker-Ab_1.js': 'worker',
   };
   for (const [name, body] of Object.entries(files)) await writeFile(join(dir, name), body);
 });
@@ -102,6 +103,14 @@ describe('staticHandler', () => {
     expect(fallback.body).toBe('<!doctype html><title>i</title>');
     expect(fallback.headers['cache-control']).toBe('no-cache');
     expect(fallback.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+
+  it('serves the plugin Worker with a policy that allows scripts from here and nothing else', async () => {
+    const port = await serve(dir);
+    const worker = await get(port, '/assets/plugin-worker-Ab_1.js');
+    expect(worker.body).toBe('worker');
+    expect(worker.headers['content-security-policy']).toBe("default-src 'none'; script-src 'self'");
+    expect((await get(port, '/assets/app-1234.js')).headers['content-security-policy']).toBe("frame-ancestors 'none'");
   });
 
   it('answers other paths with index.html, and never a file outside the folder', async () => {

@@ -31,6 +31,15 @@ async function fileAt(dir: string, urlPath: string): Promise<string | undefined>
   return s?.isFile() ? full : undefined;
 }
 
+/** The Worker isolated plugins run in, in the browser (editor/src/browser/plugin-worker.ts). */
+const PLUGIN_WORKER = /^\/assets\/plugin-worker-[A-Za-z0-9_-]+\.js$/;
+/**
+ * What that Worker may do: load scripts from this server (core, the plugin's modules) and
+ * nothing else — no requests (fetch, WebSocket, EventSource: its files come through the page),
+ * no Workers of its own, no WebAssembly.
+ */
+export const PLUGIN_WORKER_POLICY = "default-src 'none'; script-src 'self'";
+
 export function staticHandler(dir: string | undefined) {
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -52,7 +61,7 @@ export function staticHandler(dir: string | undefined) {
       'x-content-type-options': 'nosniff',
       // No other site may frame the editor (clickjacking).
       'x-frame-options': 'DENY',
-      'content-security-policy': "frame-ancestors 'none'",
+      'content-security-policy': PLUGIN_WORKER.test(pathname) ? PLUGIN_WORKER_POLICY : "frame-ancestors 'none'",
       // Cross-origin isolation lets onnxruntime-web use WebAssembly threads.
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-embedder-policy': 'require-corp',

@@ -83,32 +83,43 @@ export function remotePlugin(wire: PluginWire, { label, link, kind }: RemotePlug
         else void answer(files.hash ? files.hash(m.path) : Promise.reject(new Error('this host does not hash files')));
       }
     };
+    const release = async (ws: readonly WireValue[]) => {
+      if (link.values.release) for (const w of ws) await link.values.release(w).catch(() => undefined);
+    };
     // Messages of the call arrive later, never while `run` starts it.
-    const call: RemoteCall = link.run({ op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }) }, ctx, onMessage);
+    let call: RemoteCall;
+    try {
+      call = link.run({ op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }) }, ctx, onMessage);
+    } catch (e) {
+      await release(Object.values(wires));
+      throw e;
+    }
     let grace: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
       call.forward({ op: 'abort', id: call.id });
       grace = setTimeout(() => call.stop?.(), CANCEL_GRACE_MS);
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let result: Record<string, WireValue>;
+    let result: Record<string, WireValue> | undefined;
     try {
       result = (await call.done) as Record<string, WireValue>;
+      const out: Record<string, unknown> = {};
+      for (const [port, spec] of Object.entries(outPorts)) {
+        const w = result?.[port];
+        if (!w) throw new NodeError('OUTPUT_MISSING', `${n.type} returned no output "${port}"`);
+        const k = kindOf(spec);
+        const encoded = await link.values.fromWire(w);
+        out[port] = own.has(k.name) && !k.tensor ? { opaqueKind: k.name, header: encoded.header, bytes: encoded.bytes, ...(w.sizes && { sizes: w.sizes }) } : await wireCodec(k).decode(encoded, { files });
+      }
+      return out;
     } catch (e) {
-      throw link.error(e as ErrorWire);
+      throw e instanceof Error ? e : link.error(e as ErrorWire);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
       if (grace) clearTimeout(grace);
+      // Whatever the call left unread — inputs the other side never took, outputs not read — is freed.
+      await release([...Object.values(wires), ...Object.values(result ?? {})]);
     }
-    const out: Record<string, unknown> = {};
-    for (const [port, spec] of Object.entries(outPorts)) {
-      const w = result?.[port];
-      if (!w) throw new NodeError('OUTPUT_MISSING', `${n.type} returned no output "${port}"`);
-      const k = kindOf(spec);
-      const encoded = await link.values.fromWire(w);
-      out[port] = own.has(k.name) && !k.tensor ? { opaqueKind: k.name, header: encoded.header, bytes: encoded.bytes, ...(w.sizes && { sizes: w.sizes }) } : await wireCodec(k).decode(encoded, { files });
-    }
-    return out;
   };
 
   const nodes = wire.nodes.map((n): AnyNodeDefinition => {

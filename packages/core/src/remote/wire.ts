@@ -78,6 +78,8 @@ export interface WireValue {
 export interface ValueTransport {
   toWire(kind: string, e: EncodedValue, sizes?: Readonly<Record<string, number>>): Promise<WireValue>;
   fromWire(w: WireValue): Promise<EncodedValue>;
+  /** Frees what a value left behind (a file) once nobody will read it; a no-op when it was read. */
+  release?(w: WireValue): Promise<void>;
 }
 
 /** Payloads inside the message (structured clone; a Worker may transfer them). */

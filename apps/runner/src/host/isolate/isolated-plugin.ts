@@ -16,6 +16,7 @@ import type { Capabilities } from '../plugin-manifest.js';
 import { hostPackages, stagePlugin, type Staged } from './host-roots.js';
 import type { BridgeData, BridgeIn, BridgeOut } from './bridge.js';
 import { fileTransport } from './transfer.js';
+import { within } from '../safe-write.js';
 
 /** Node's permission model names denied APIs; these are the capability names a manifest uses. */
 const PERMISSION_CAPABILITY: Readonly<Record<string, string>> = {
@@ -57,6 +58,17 @@ function ownFolder(base: string, prefix: string): string {
   const dir = realpathSync(mkdtempSync(join(base, prefix)));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/**
+ * A write grant may not reach code the host runs: a folder holding any of the host's packages,
+ * the plugin's own files or staging folder, or a node_modules folder (where trusted plugins live).
+ */
+function refuseCodeWrites(label: string, writes: readonly string[], code: readonly string[]): void {
+  for (const w of writes) {
+    const hit = code.find((c) => within(w, c)) ?? (existsSync(join(w, 'node_modules')) ? join(w, 'node_modules') : undefined);
+    if (hit) throw new NodeError('PLUGIN_CAPABILITY', `plugin ${label} declares fs.write ${w}, which holds code the host runs (${hit}); refused — see stylegraph.capabilities in its package.json`, { plugin: label, capability: 'fs.write', resource: w });
+  }
 }
 
 /** A declared path with its placeholder replaced; undefined when the host has no such folder now. */
@@ -220,6 +232,7 @@ export class IsolatedPlugin {
     const where = { ...roots, ...(this.opts.workspace !== undefined && { workspace: this.opts.workspace }), tmp: this.tmp };
     const read = c.fs.read.map((p) => grantPath(p, where)).filter((p): p is string => p !== undefined);
     const write = c.fs.write.map((p) => grantPath(p, where)).filter((p): p is string => p !== undefined);
+    refuseCodeWrites(this.opts.label, write, [...hostPackages().readable, this.staged.dir, this.opts.ownFiles]);
     const key = JSON.stringify([use, read, write]);
     const known = this.bridges.get(key);
     if (known) {
