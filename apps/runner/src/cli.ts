@@ -119,7 +119,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description("record in a graph file the version and integrity hash of every plugin it uses (run --frozen then refuses any change)")
     .argument('<graph>', 'graph file (*.graph.json)')
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
-    .action(async (graph: string, o: { plugin: string[] }) => {
+    .option('--trust <name>', 'load this third-party plugin in-process instead of isolated (repeatable)', collect, [])
+    .action(async (graph: string, o: { plugin: string[]; trust: string[] }) => {
       code = await lockCommand(graph, o, io);
     });
 

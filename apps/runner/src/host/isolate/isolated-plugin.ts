@@ -34,6 +34,8 @@ const PERMISSION_CAPABILITY: Readonly<Record<string, string>> = {
 const here = fileURLToPath(new URL('.', import.meta.url)).replace(/([\\/])src([\\/]host[\\/]isolate[\\/])$/, '$1dist$2');
 const SYNC_TIMEOUT_MS = 10_000;
 const SAB_BYTES = 4 * 2 ** 20;
+/** Node's permission model: `--permission` where this Node has it (22.13+), `--experimental-permission` before. */
+const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
 /** Run processes kept per plugin (one per set of granted folders); idle ones beyond are stopped. */
 const MAX_PROCESSES = 4;
 
@@ -246,7 +248,7 @@ export class IsolatedPlugin {
     const sibling = join(dirname(this.opts.ownFiles), 'node_modules');
     const own = this.opts.ownIsFile && existsSync(sibling) ? [this.opts.ownFiles, realpathSync(sibling)] : [this.opts.ownFiles];
     const execArgv = [
-      '--experimental-permission',
+      PERMISSION_FLAG,
       '--disable-warning=ExperimentalWarning',
       '--preserve-symlinks',
       '--preserve-symlinks-main',

@@ -46,7 +46,7 @@ export const describeRoutes = router({
       const file = input.path ? await ctx.workspace.resolve(input.path) : undefined;
       const readRoot = file ? dirname(file) : ctx.workspace.root;
       const files = new ReadOnlyFiles(new RunFiles(ctx.workspace, readRoot, ctx.workspace.root));
-      const summary = await execute(check.graph, { files, targets: input.nodes, cache: ctx.runs.cache, memoryBudget: defaultMemoryBudget(), ...(signal && { signal }) });
+      const summary = await execute(check.graph, { files, services: { hostFolders: { graphDir: readRoot } }, targets: input.nodes, cache: ctx.runs.cache, memoryBudget: defaultMemoryBudget(), ...(signal && { signal }) });
       const values: NodeValues = {};
       for (const [ref, v] of Object.entries(summary.outputs)) {
         const { node, port } = splitPortRef(ref);

@@ -4,6 +4,7 @@ import { graphFromPng } from '../../graph-file.js';
 import { procedure, router } from '../trpc.js';
 import { guessBase } from './png-base.js';
 import { pluginSources } from '../../host/plugins.js';
+import { checkLock } from '../../host/plugin-lock.js';
 import { DEFAULT_CAPABILITIES, describeCapabilities } from '../../host/plugin-manifest.js';
 
 /** A graph as a client sends it: checked by `checkGraph`, not here, so every problem becomes a diagnostic. */
@@ -38,9 +39,11 @@ export const graphRoutes = router({
   })),
 
   /** The same validation `stylegraph check` does. */
-  validate: procedure.input(z.object({ graph: graphInput, path: z.string().max(1000).optional() })).query(({ ctx, input }) => {
+  validate: procedure.input(z.object({ graph: graphInput, path: z.string().max(1000).optional() })).query(async ({ ctx, input }) => {
     const r = checkGraph(input.graph, ctx.registry);
-    return { ok: r.ok, diagnostics: r.diagnostics, document: r.graph?.document };
+    // Plugins that drifted from the graph's lock are warned of, as `stylegraph check` does.
+    const lock = r.graph ? await checkLock(r.graph.document, ctx.registry, false) : [];
+    return { ok: r.ok, diagnostics: [...r.diagnostics, ...lock], document: r.graph?.document };
   }),
 
   /** The graph embedded in a PNG written by io/SaveImage (base64 of the file). */
