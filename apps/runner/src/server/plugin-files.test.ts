@@ -57,8 +57,10 @@ describe('plugin modules for the page', () => {
     expect(await browserPlugin({ plugin: plugin('../acme-tiles'), file: join(pkg, 'index.js'), mode: 'trusted' })).toBeUndefined();
     expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(root, 'secret.js'), mode: 'trusted' })).toBeUndefined();
     expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(root, 'missing.js'), mode: 'trusted' })).toBeUndefined();
-    // The page never imports an isolated plugin's code: only trusted ones are offered.
-    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'index.js'), mode: 'isolated' })).toBeUndefined();
+    // An isolated plugin's code is offered for a Worker (with its time budget), never for the page itself.
+    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'index.js'), mode: 'isolated' })).toMatchObject({ url: '/plugins/acme-tiles/index.js', worker: { timeoutS: 600 } });
+    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'index.js'), mode: 'trusted' })).not.toHaveProperty('worker');
+    expect(await browserPlugin({ plugin: plugin('acme-tiles'), file: join(pkg, 'index.js'), mode: 'builtin' })).toBeUndefined();
   });
 
   it('serves the package’s JavaScript modules and nothing else', async () => {

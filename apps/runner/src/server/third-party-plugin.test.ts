@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { decodePng } from '@stylegraph/plugin-io';
 import { MASK_COLOR, TILES_ENTRY, TILES_PACKAGE, maskingErrors, tilesOutputs, tilesWorkspace, type TilesWorkspace } from '../../../../test/support/tiles.js';
-import { startServer, type RunningServer } from './http-server.js';
+import { defaultEditorDir, startServer, type RunningServer } from './http-server.js';
+import { editorImportMap, rewriteSpecifiers } from './module-specifiers.js';
 import type { AppRouter } from './router.js';
 import type { ServerRunEvent } from './runs.js';
 
@@ -53,7 +54,11 @@ describe('stylegraph serve with a third-party plugin installed in the workspace'
     const res = await fetch(`${s.origin}${plugin!.browser}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(await res.text()).toBe(await readFile(TILES_ENTRY, 'utf8'));
+    // The module as it is, but for its core import, pointed at the editor's own copy.
+    const source = await readFile(TILES_ENTRY, 'utf8');
+    const map = await editorImportMap(defaultEditorDir());
+    expect(await res.text()).toBe(await rewriteSpecifiers(source, map));
+    if (map['@stylegraph/core']) expect(await res.text()).not.toContain("from '@stylegraph/core'");
     for (const path of [`/plugins/${TILES_PACKAGE}/package.json`, `/plugins/${TILES_PACKAGE}/..%2F..%2Fshape-plugin.mjs`, '/plugins/@stylegraph/plugin-std/dist/index.js', '/plugins/other/index.js']) {
       expect((await fetch(`${s.origin}${path}`)).status, path).toBe(404);
     }

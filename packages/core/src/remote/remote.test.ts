@@ -194,7 +194,7 @@ describe('a plugin across a boundary', () => {
         node('box/Open', { n: { type: 'number' }, t: { type: 'Tensor' } }, ({ inputs }) => ({ n: (inputs.box as { n: number }).n, t: tensor('float32', [2], new Float32Array([1, 2])) }), { box: { type: Box } }),
         node('box/Forget', { n: { type: 'number' } }, () => ({})),
         node('box/Lie', { box: { type: Box } }, () => ({ box: 'not a box' })),
-        node('box/Compute', { n: { type: 'number' } }, ({ ctx }) => ({ n: (ctx.services as Record<string, unknown>).compute as number })),
+        node('box/Compute', { n: { type: 'number' } }, ({ ctx }) => ({ n: (ctx.services as unknown as Record<string, unknown>).compute as number })),
       ],
     });
     const { plugin: remote } = memoryLink(plugin);
