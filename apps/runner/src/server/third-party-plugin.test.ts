@@ -57,8 +57,9 @@ describe('stylegraph serve with a third-party plugin installed in the workspace'
     // The module as it is, but for its core import, pointed at the editor's own copy.
     const source = await readFile(TILES_ENTRY, 'utf8');
     const map = await editorImportMap(defaultEditorDir());
-    expect(await res.text()).toBe(await rewriteSpecifiers(source, map));
-    if (map['@stylegraph/core']) expect(await res.text()).not.toContain("from '@stylegraph/core'");
+    const served = await res.text();
+    expect(served).toBe(await rewriteSpecifiers(source, map));
+    if (map['@stylegraph/core']) expect(served).not.toContain("from '@stylegraph/core'");
     for (const path of [`/plugins/${TILES_PACKAGE}/package.json`, `/plugins/${TILES_PACKAGE}/..%2F..%2Fshape-plugin.mjs`, '/plugins/@stylegraph/plugin-std/dist/index.js', '/plugins/other/index.js']) {
       expect((await fetch(`${s.origin}${path}`)).status, path).toBe(404);
     }
