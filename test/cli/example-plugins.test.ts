@@ -72,6 +72,9 @@ describe('the example plugins, installed from their tarballs', () => {
       // The data plugin's files are served to the page; its package.json as JSON, its model as bytes.
       expect((await fetch(`${s.origin}/plugins/${EDGE}/operators/sobel.onnx`)).headers.get('content-type')).toBe('application/octet-stream');
       expect((await fetch(`${s.origin}/plugins/${EDGE}/README.md`)).status).toBe(404);
+      for (const path of ['operators%2F..%2Fpackage.json', 'operators/../../stylegraph-plugin-sepia/package.json', '..%2F..%2Fpackage.json', 'operators/sobel.json%00']) {
+        expect((await fetch(`${s.origin}/plugins/${EDGE}/${path}`)).status, path).toBe(404);
+      }
       // Its code is served with core's import pointed at the editor's own copy (when an editor is built).
       const code = await (await fetch(`${s.origin}/plugins/${SEPIA}/dist/index.js`)).text();
       expect(code).toMatch(/export default definePlugin/);

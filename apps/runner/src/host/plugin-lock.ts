@@ -64,14 +64,21 @@ export function pluginRoot(p: LoadedPlugin): string {
   return dir;
 }
 
-/** The lock entries of the plugins a graph requires, as installed now. */
+/**
+ * The integrity of each loaded plugin, taken once: what runs is what was loaded, so a server
+ * validating graph after graph hashes each plugin's files only the first time.
+ */
+const loadedIntegrity = new WeakMap<LoadedPlugin, Promise<string>>();
+
+/** The lock entries of the plugins a graph requires, as loaded now. */
 export async function currentLocks(doc: GraphDocument, registry: Registry): Promise<Record<string, PluginLock>> {
   const sources = pluginSources(registry);
   const out: Record<string, PluginLock> = {};
   for (const name of Object.keys(doc.plugins ?? {}).sort()) {
     const p = sources.get(name);
     if (!p) continue;
-    out[name] = { version: p.plugin.version, integrity: await integrityOf(pluginRoot(p)) };
+    if (!loadedIntegrity.has(p)) loadedIntegrity.set(p, integrityOf(pluginRoot(p)));
+    out[name] = { version: p.plugin.version, integrity: await loadedIntegrity.get(p)! };
   }
   return out;
 }
