@@ -13,7 +13,7 @@ const FOLDERS = {
   // Plugins across a boundary and their packages: remote plugins, manifests, locks, served modules.
   plugins: {
     mutate: ['packages/core/src/remote/*.ts', 'apps/runner/src/host/plugin-manifest.ts', 'apps/runner/src/host/plugin-lock.ts', 'apps/runner/src/server/module-specifiers.ts'],
-    tests: ['packages/core/src/remote/*.test.ts', 'packages/plugin-testing/src/manifest.test.ts', 'apps/runner/src/host/plugin-lock.test.ts', 'apps/runner/src/server/module-specifiers.test.ts'],
+    tests: ['packages/core/src/remote/*.test.ts', 'packages/plugin-testing/src/manifest.test.ts', 'apps/runner/src/host/plugin-manifest.test.ts', 'apps/runner/src/host/plugin-lock.test.ts', 'apps/runner/src/server/module-specifiers.test.ts'],
   },
   // The plugin API: port-kind records, codecs, namespaces, host services, value streams.
   platform: {
