@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GraphDocument } from '@stylegraph/core';
-import { checkLock, currentLocks, integrityOf } from './plugin-lock.js';
+import { checkLock, currentLocks, frozenBeforeLoad, integrityOf } from './plugin-lock.js';
 import { loadRegistry } from './plugins.js';
 import { hostPackages } from './isolate/host-roots.js';
 
@@ -98,6 +98,29 @@ describe('checkLock', () => {
     const other = `sha256-${'A'.repeat(43)}=`;
     expect(await checkLock(graph({ '@stylegraph/plugin-std': { version: '0.1.0', integrity: other } }), registry, true)).toEqual([
       { severity: 'error', code: 'PLUGIN_LOCK_DRIFT', path: 'lock.@stylegraph/plugin-std', message: `@stylegraph/plugin-std 0.1.0 is installed, but its files differ from the ones the graph locks (integrity ${now!.integrity}, locked ${other})` },
+    ]);
+  });
+});
+
+describe('frozenBeforeLoad', () => {
+  it('compares installed packages with the lock before loading them: built-ins and missing ones aside', async () => {
+    const pkg = join(dir, 'node_modules', 'stylegraph-plugin-y');
+    await mkdir(pkg, { recursive: true });
+    await writeFile(join(pkg, 'package.json'), '{"name":"stylegraph-plugin-y","version":"2.0.1"}');
+    await writeFile(join(pkg, 'index.js'), 'throw new Error("never loaded here");');
+    const integrity = await integrityOf(pkg);
+    const graph = (lock?: Record<string, { version: string; integrity: string }>) =>
+      ({ format: 'stylegraph.graph', formatVersion: 1, plugins: { 'stylegraph-plugin-y': '^2.0.0', '@stylegraph/plugin-std': '^0.1.0', 'stylegraph-plugin-absent': '^1.0.0', '../path': '*' }, ...(lock && { lock }), nodes: {}, edges: [] }) as GraphDocument;
+    expect(await frozenBeforeLoad(graph({ 'stylegraph-plugin-y': { version: '2.0.1', integrity } }), dir)).toEqual([]);
+    expect(await frozenBeforeLoad(graph(), dir)).toEqual([
+      { severity: 'error', code: 'PLUGIN_UNLOCKED', path: 'lock.stylegraph-plugin-y', message: '--frozen: the graph locks no version of stylegraph-plugin-y; run stylegraph lock first' },
+    ]);
+    expect(await frozenBeforeLoad(graph({ 'stylegraph-plugin-y': { version: '2.0.0', integrity } }), dir)).toEqual([
+      { severity: 'error', code: 'PLUGIN_LOCK_DRIFT', path: 'lock.stylegraph-plugin-y', message: 'stylegraph-plugin-y is locked at 2.0.0, but 2.0.1 is installed' },
+    ]);
+    await writeFile(join(pkg, 'index.js'), 'export default {};');
+    expect(await frozenBeforeLoad(graph({ 'stylegraph-plugin-y': { version: '2.0.1', integrity } }), dir)).toEqual([
+      { severity: 'error', code: 'PLUGIN_LOCK_DRIFT', path: 'lock.stylegraph-plugin-y', message: 'stylegraph-plugin-y 2.0.1 is installed, but its files differ from the ones the graph locks' },
     ]);
   });
 });

@@ -17,7 +17,7 @@ import { isOpaque } from './values.js';
 import { inlineTransport, type ChildMessage, type HostMessage } from './wire.js';
 import { defineNode, definePlugin, PLUGIN_API_VERSION, type PluginDefinition } from '../plugin/define.js';
 import { definePortKind } from '../types/port-kind.js';
-import { jsonCodec } from '../values/codecs.js';
+import { jsonCodec, tensorCodec } from '../values/codecs.js';
 import { tensor } from '../values/tensor.js';
 import { z } from 'zod';
 
@@ -158,8 +158,8 @@ describe('a plugin across a boundary', () => {
     const local = new Registry([fixturePlugin]);
     const remote = new Registry([memoryLink().plugin]);
     const withoutParams = (r: Registry) => r.describeAll().map(({ params: _p, ...rest }) => rest);
-    expect(withoutParams(remote)).toEqual(withoutParams(local));
-    expect(remote.describeKinds()).toEqual(local.describeKinds());
+    expect(withoutParams(remote)).toStrictEqual(withoutParams(local));
+    expect(remote.describeKinds()).toStrictEqual(local.describeKinds());
     // Params rebuilt from their JSON Schema parse as the plugin's own do: defaults, bounds, types.
     for (const { def } of local.listNodes()) {
       const stand = remote.node(def.type)!.def;
@@ -233,5 +233,78 @@ describe('a plugin across a boundary', () => {
     serve({ op: 'run', id: 7, type: 'test/Num', nodeId: 'n', params: { value: 'seven' }, inputs: {} });
     await new Promise((r) => setTimeout(r, 10));
     expect(answers).toEqual([{ op: 'done', id: 7, error: { code: 'PARAM_INVALID', message: expect.stringMatching(/^test\/Num: value: /) } }]);
+  });
+
+  it('describes every part of a node as data, and nothing that is not there', () => {
+    const Unused = definePortKind({ name: 'desc/Unused', description: 'declared, on no port', dims: ['N'], dtype: 'uint8', codec: tensorCodec });
+    const Box = definePortKind({ name: 'desc/Box', title: 'Box!', description: 'a box', dims: null, check: () => undefined, codec: jsonCodec(), color: '#123456' });
+    const Full = defineNode({
+      type: 'desc/Full',
+      version: 3,
+      title: 'Full',
+      category: 'Cat',
+      description: 'every field',
+      inputs: { t: { type: 'Tensor', elements: 'E', optional: true, description: 'any tensor' }, b: { type: Box } },
+      outputs: { img: { type: 'Image', shape: ['B', 3, 'H', 'W'] } },
+      params: z.object({ path: z.string().default('a.txt') }),
+      migrations: { 1: (p) => p, 2: (p) => p },
+      inferShapes: () => ({}),
+      fileParams: ['path'],
+      purity: 'pure',
+      run: () => ({ img: tensor('float32', [1, 3, 1, 1]) }),
+    });
+    const Bare = defineNode({ type: 'desc/Bare', version: 1, title: 'Bare', category: 'Cat', inputs: {}, outputs: { n: { type: 'number' } }, params: z.object({}), purity: 'effect', run: () => ({ n: 1 }) });
+    const wire = describePlugin(definePlugin({ name: 'stylegraph-plugin-desc', version: '0.3.0', apiVersion: PLUGIN_API_VERSION, description: 'described', kinds: [Unused], nodes: [Full, Bare] }));
+    expect({ ...wire, nodes: wire.nodes.map(({ params: _p, ...n }) => n) }).toStrictEqual({
+      name: 'stylegraph-plugin-desc',
+      version: '0.3.0',
+      apiVersion: PLUGIN_API_VERSION,
+      namespace: 'desc',
+      description: 'described',
+      kinds: [
+        { name: 'desc/Unused', title: 'Unused', description: 'declared, on no port', dims: ['N'], tensor: true, dtype: 'uint8', rigidOutputs: false, color: Unused.color },
+        { name: 'desc/Box', title: 'Box!', description: 'a box', dims: null, tensor: false, rigidOutputs: false, color: '#123456' },
+        { name: 'Tensor', title: 'Tensor', description: expect.any(String), dims: null, tensor: true, rigidOutputs: false, color: expect.any(String) },
+        { name: 'Image', title: 'Image', description: expect.any(String), dims: ['B', 'C', 'H', 'W'], tensor: true, dtype: 'float32', rigidOutputs: false, color: expect.any(String) },
+        { name: 'number', title: 'number', description: expect.any(String), dims: [], tensor: false, rigidOutputs: false, color: expect.any(String) },
+      ],
+      nodes: [
+        {
+          type: 'desc/Full',
+          version: 3,
+          title: 'Full',
+          category: 'Cat',
+          description: 'every field',
+          purity: 'pure',
+          inputs: { t: { kind: 'Tensor', elements: 'E', optional: true, description: 'any tensor' }, b: { kind: 'desc/Box' } },
+          outputs: { img: { kind: 'Image', shape: ['B', 3, 'H', 'W'] } },
+          fileParams: ['path'],
+          migrations: [1, 2],
+          inferShapes: true,
+        },
+        { type: 'desc/Bare', version: 1, title: 'Bare', category: 'Cat', purity: 'effect', inputs: {}, outputs: { n: { kind: 'number' } }, migrations: [], inferShapes: false },
+      ],
+    });
+    // The stand-in has them again, and only where the plugin had them.
+    const stand = remotePlugin(wire, { label: 'desc', kind: () => undefined, link: ({ values: inlineTransport, run: () => { throw new Error('unused'); }, ask: () => ({}), error: (e) => new Error(e.message) } satisfies PluginLink) });
+    const [full, bare] = stand.nodes;
+    expect(full!.inputs).toStrictEqual({ t: { type: 'Tensor', elements: 'E', optional: true, description: 'any tensor' }, b: { type: stand.kinds!.find((k) => k.name === 'desc/Box') } });
+    expect(full!.outputs).toStrictEqual({ img: { type: 'Image', shape: ['B', 3, 'H', 'W'] } });
+    expect(full!.fileParams).toEqual(['path']);
+    expect(Object.keys(full!.migrations ?? {})).toEqual(['1', '2']);
+    expect(typeof full!.inferShapes).toBe('function');
+    expect(full!.description).toBe('every field');
+    expect(bare!.migrations).toBeUndefined();
+    expect(bare!.inferShapes).toBeUndefined();
+    expect('fileParams' in bare!).toBe(false);
+    expect('description' in bare!).toBe(false);
+    expect(stand.description).toBe('described');
+    // Without a way to ask synchronously (a browser page), no migrations or inferred sizes.
+    const page = remotePlugin(wire, { label: 'desc', kind: () => undefined, link: { values: inlineTransport, run: () => { throw new Error('unused'); }, error: (e) => new Error(e.message) } });
+    expect(page.nodes[0]!.migrations).toBeUndefined();
+    expect(page.nodes[0]!.inferShapes).toBeUndefined();
+    expect(() => remotePlugin({ ...wire, nodes: [{ ...wire.nodes[1]!, outputs: { n: { kind: 'other/Thing' } } }] }, { label: 'desc', kind: () => undefined, link: { values: inlineTransport, run: () => { throw new Error('unused'); }, error: (e) => new Error(e.message) } })).toThrow(
+      'plugin stylegraph-plugin-desc: desc/Bare output "n" uses port kind other/Thing, which no loaded plugin declares',
+    );
   });
 });
