@@ -1,10 +1,12 @@
 /**
- * Which plugins a host loads. A graph is data, never code: its `plugins` map holds npm package
- * names, never paths. Hosts load the built-in plugins, the `--plugin` modules named on their own
- * command line (a path or a package), and — the CLI only — installed packages a graph requires
- * that declare themselves stylegraph plugins (`"keywords": ["stylegraph-plugin"]` in their
- * package.json). The server loads everything at start and never imports because of a request.
- * A package's default export (or `plugin` export) is its plugin.
+ * Which plugins a host loads, and how. A graph is data, never code: its `plugins` map holds npm
+ * package names, never paths. Hosts load the built-in plugins (in-process), the `--plugin`
+ * modules named on their own command line (a path or a package), and installed packages that
+ * declare themselves stylegraph plugins (the keyword `stylegraph-plugin` or a `"stylegraph"`
+ * field): the CLI those a graph requires, the server every one in its workspace at start — it
+ * never loads because of a request. A third-party code plugin runs isolated (isolate/) unless the
+ * command line trusts it; a data-only one is read as data (data-plugin.ts). A package's default
+ * export (or `plugin` export) is its plugin, and bears the package's name and version.
  */
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
