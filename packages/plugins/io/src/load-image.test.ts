@@ -48,4 +48,40 @@ describe('LoadImage', () => {
     await expect(run({ path: 'rgb.png', size: 16, fit: 'error' })).rejects.toThrow('rgb.png is 40×24; this graph needs 16×16');
     await expect(run({ path: 'truncated.png', size: 16, fit: 'stretch' })).rejects.toThrow(/truncated\.png: .*(truncated|corrupt)/);
   });
+
+  it('keeps the file’s width and height with fit "original", whatever size says', async () => {
+    for (const name of ['rgb.png', 'rgba.png', 'photo.jpg']) {
+      const { image } = await run({ path: name, size: 16, fit: 'original' });
+      expect(image.dims, name).toEqual([1, 3, 24, 40]);
+      const rgba = name.endsWith('.jpg') ? (await import('./image/jpeg.js')).decodeJpeg(bytes(name), name).rgba : (await decodePng(bytes(name), name)).rgba;
+      // Every pixel: RGB over black by alpha, into −1…1, channel-first.
+      for (let i = 0; i < 24 * 40; i++) {
+        for (let c = 0; c < 3; c++) expect(image.data[c * 24 * 40 + i], `${name} pixel ${i} channel ${c}`).toBeCloseTo((rgba[i * 4 + c]! * (rgba[i * 4 + 3]! / 255)) / 127.5 - 1, 6);
+      }
+    }
+    const inferred = load.inferShapes!({ path: 'rgb.png', size: 16, fit: 'original' } as never, { dims: {}, connected: new Set() });
+    expect(inferred).toEqual({});
+    expect(load.inferShapes!({ path: 'rgb.png', size: 16, fit: 'stretch' } as never, { dims: {}, connected: new Set() })).toEqual({ H: 16, W: 16 });
+  });
+
+  it('round-trips a non-square photo through a graph: LoadImage "original" → SaveImage, pixel for pixel', async () => {
+    const { Registry, checkGraph, execute } = await import('@stylegraph/core');
+    const written = new Map<string, Uint8Array>();
+    const files = { read: async (p: string) => bytes(p), exists: async () => true, write: async (p: string, d: Uint8Array) => (written.set(p, d), p) };
+    const graph = {
+      format: 'stylegraph.graph',
+      formatVersion: 1,
+      plugins: { '@stylegraph/plugin-io': '^0.1.0' },
+      nodes: { load: { type: 'io/LoadImage', version: 1, params: { path: 'rgb.png', fit: 'original' } }, save: { type: 'io/SaveImage', version: 1, params: { path: 'out.png' } } },
+      edges: [{ from: 'load.image', to: 'save.image' }],
+    };
+    const check = checkGraph(graph, new Registry([ioPlugin]));
+    expect(check.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const summary = await execute(check.graph!, { files });
+    expect(summary.status).toBe('ok');
+    const out = await decodePng(written.get('out.png')!, 'out.png');
+    const src = await decodePng(bytes('rgb.png'), 'rgb.png');
+    expect([out.width, out.height]).toEqual([40, 24]);
+    expect(Buffer.from(out.rgba).equals(Buffer.from(src.rgba))).toBe(true);
+  });
 });
