@@ -4,7 +4,8 @@
  * isolation: its nodes run the ONNX models through the host's compute.
  */
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
+import { within } from './safe-write.js';
 import { loadOperatorPackage } from '@stylegraph/ops-gpu';
 import type { PluginDefinition, Registry } from '@stylegraph/core';
 import type { PluginManifest } from './plugin-manifest.js';
@@ -12,14 +13,12 @@ import { PluginLoadError } from './plugin-error.js';
 
 const MAX_FILE_BYTES = 512 * 2 ** 20;
 
-const inside = (root: string, p: string) => p === root || p.startsWith(root + sep);
-
 /** Reads a file of the package, refusing anything that leads outside it or is too large. */
 async function readInside(root: string, path: string): Promise<Uint8Array> {
   const real = await realpath(join(root, path)).catch(() => {
     throw new Error(`${path}: no such file in the package`);
   });
-  if (!inside(root, real)) throw new Error(`${path} leads outside the package`);
+  if (!within(root, real)) throw new Error(`${path} leads outside the package`);
   const st = await stat(real);
   if (!st.isFile()) throw new Error(`${path} is not a file`);
   if (st.size > MAX_FILE_BYTES) throw new Error(`${path} is ${st.size} bytes, more than ${MAX_FILE_BYTES}`);
@@ -33,7 +32,7 @@ export async function loadDataPlugin(manifest: PluginManifest, registry: Registr
       packageJson: JSON.parse(new TextDecoder().decode(await readInside(root, 'package.json'))) as unknown,
       listFiles: async (dir) => {
         const real = await realpath(join(root, dir));
-        if (!inside(root, real)) throw new Error(`${dir} leads outside the package`);
+        if (!within(root, real)) throw new Error(`${dir} leads outside the package`);
         return readdir(real);
       },
       readFile: (path) => readInside(root, path),

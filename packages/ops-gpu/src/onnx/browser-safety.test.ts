@@ -35,6 +35,12 @@ describe('environment boundaries', () => {
     });
   }
 
+  it('operators/ (data-only plugins, run in browsers too) loads only core and the ONNX protobufs, and no backend', () => {
+    const { files, packages } = runtimeClosure('operators/index.ts');
+    expect(packages.sort()).toEqual(['@bufbuild/protobuf', '@stylegraph/core', 'onnx-buf']);
+    expect(files.filter((f) => f.startsWith('backend/') || f.endsWith('/node.ts') || f.endsWith('/web.ts'))).toEqual([]);
+  });
+
   it('the browser entry never reaches the Node entry', () => {
     const { files, packages } = runtimeClosure('backend/web.ts');
     expect(files).not.toContain('backend/node.ts');
