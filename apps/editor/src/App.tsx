@@ -48,8 +48,8 @@ export function App() {
   const canvas = useCanvas({ g, typeMap, run, path: runPath, say });
   const files = useFileActions({ g, base, setBase, say, onLoaded: canvas.reset });
   const layouts = useLayerLayouts(g.doc, typeMap, runPath, run.values);
-  const inputPaths = useWorkspaceFiles(base, run.written);
   const selected = canvas.selectedNodes.size === 1 ? [...canvas.selectedNodes][0] : undefined;
+  const inputPaths = useWorkspaceFiles(base, run.written, selected);
 
   useEffect(() => {
     api.graph.nodeTypes.query().then(

@@ -31,14 +31,31 @@ export function useCanvas({ g, typeMap, run, path, say }: Options) {
   const clip = useRef<Clip | undefined>(undefined);
   const pastes = useRef(0);
 
+  /** Nodes to select once they are on the canvas (an added or pasted node appears after the document re-renders). */
+  const pendingSelection = useRef<readonly string[] | undefined>(undefined);
+  const withPending = useCallback((ns: GraphFlowNode[]) => {
+    const want = pendingSelection.current;
+    if (!want || !want.every((id) => ns.some((n) => n.id === id))) return ns;
+    return ns.map((n) => (n.selected === want.includes(n.id) ? n : { ...n, selected: want.includes(n.id) }));
+  }, []);
   useEffect(() => {
-    setNodes((prev) => flowNodes(g.doc, typeMap, g.diagnostics, run, prev));
-  }, [g.doc, typeMap, g.diagnostics, run]);
+    setNodes((prev) => withPending(flowNodes(g.doc, typeMap, g.diagnostics, run, prev)));
+  }, [g.doc, typeMap, g.diagnostics, run, withPending]);
+  useEffect(() => {
+    const want = pendingSelection.current;
+    if (want && want.every((id) => nodes.some((n) => n.id === id && n.selected))) pendingSelection.current = undefined;
+  }, [nodes]);
   const running = useMemo(() => new Set(Object.entries(run.nodes).filter(([, n]) => n.status === 'running').map(([id]) => id)), [run.nodes]);
   const edges = useMemo(() => flowEdges(g.doc, typeMap, selectedEdges, running), [g.doc, typeMap, selectedEdges, running]);
   const selectedNodes = useMemo(() => new Set(nodes.filter((n) => n.selected).map((n) => n.id)), [nodes]);
 
-  const select = useCallback((ids: readonly string[]) => setTimeout(() => setNodes((ns) => ns.map((n) => ({ ...n, selected: ids.includes(n.id) }))), 0), []);
+  const select = useCallback(
+    (ids: readonly string[]) => {
+      pendingSelection.current = ids;
+      setNodes(withPending);
+    },
+    [withPending],
+  );
 
   const add = useCallback(
     (t: NodeTypeInfo, at?: { x: number; y: number }) => {
