@@ -14,6 +14,7 @@ const code = await main(process.argv.slice(2), {
   out: (s) => process.stdout.write(`${s}\n`),
   err: (s) => process.stderr.write(`${s}\n`),
   isTTY: Boolean(process.stderr.isTTY),
+  write: (s) => process.stderr.write(s),
   signal: controller.signal,
 });
 process.exitCode = code;

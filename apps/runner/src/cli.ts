@@ -15,13 +15,22 @@ import { nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
 import { modelImportCommand } from './commands/model-import.js';
 import { serveCommand } from './commands/serve.js';
+import { batchCancelCommand, batchPlanCommand, batchResultsCommand, batchRunCommand, batchStatusCommand } from './commands/batch.js';
+import { workerCommand } from './commands/worker.js';
 import { BACKENDS } from './host/backend-names.js';
 import { parseByteSize } from './host/memory-budget.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
+
+export { VERSION };
 export { BACKENDS };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const count = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a whole number ≥ 1`);
+  return n;
+};
 const byteSize = (v: string) => {
   try {
     return parseByteSize(v);
@@ -35,6 +44,8 @@ export interface CliIo {
   readonly err: (s: string) => void;
   readonly isTTY: boolean;
   readonly signal?: AbortSignal;
+  /** Writes without a newline (progress lines on a terminal). */
+  readonly write?: (s: string) => void;
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -135,6 +146,67 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--force', 'replace an existing folder that is not empty')
     .action(async (name: string, o: { dir?: string; onnx?: boolean; force?: boolean }) => {
       code = await pluginNewCommand(name, o, io);
+    });
+
+  const batch = program.command('batch').description('run a graph over many machines: shards of its items on a BullMQ queue (Redis), run by stylegraph worker');
+  const shardOptions = (c: Command) =>
+    c
+      .argument('<graph>', 'graph file (*.graph.json)')
+      .option('--shard <node.param>', 'the param that holds the items (a seed list or a list); default: the graph\'s "batch".shard')
+      .option('--size <n>', 'items per shard (default: the graph\'s "batch".size, else 256)', count('--size'))
+      .option('--set <node.param=value>', 'override a param (repeatable)', collect, [])
+      .option('--out <dir>', 'output folder, shared by every worker (default: out/<graph name>)')
+      .addOption(new Option('--backend <name>', 'compute backend the workers use').choices(BACKENDS).default('auto'))
+      .option('--trust <name>', 'run this third-party plugin in-process (repeatable)', collect, []);
+  shardOptions(batch.command('plan').description('print the shards a batch job would have'))
+    .option('--json', 'print as JSON')
+    .action(async (graph: string, o: { shard?: string; size?: number; set: string[]; out?: string; backend: string; trust: string[]; json?: boolean }) => {
+      code = await batchPlanCommand(graph, o, io);
+    });
+  shardOptions(batch.command('run').description('queue a graph\'s shards and follow them until every one is done (the same job again does no work twice)'))
+    .option('--queue <url>', 'the Redis the workers take shards from (redis://host:6379)')
+    .option('--local <n>', 'start n workers (and a Redis, unless --queue names one) on this machine', count('--local'))
+    .option('--name <job>', 'a name for the job (default: <graph name>-<id>)')
+    .option('--attempts <n>', 'tries per shard before it is reported failed (default 3)', count('--attempts'))
+    .option('--no-wait', 'queue the shards and return')
+    .option('--json', 'print the job summary (per-shard provenance) as JSON')
+    .option('--stall-ms <ms>', 'with --local: how soon a dead worker\'s shard is handed on (default 30000)', count('--stall-ms'))
+    .action(async (graph: string, o: { shard?: string; size?: number; set: string[]; out?: string; backend: string; trust: string[]; queue?: string; local?: number; name?: string; attempts?: number; wait: boolean; json?: boolean; stallMs?: number }) => {
+      code = await batchRunCommand(graph, o, io);
+    });
+  for (const [name, what, command] of [
+    ['status', 'how far a job got, and its failed shards', batchStatusCommand],
+    ['results', 'each done shard: items, files, time, worker, backend and versions', batchResultsCommand],
+  ] as const) {
+    batch
+      .command(name)
+      .description(what)
+      .argument('<job>', 'job name or id')
+      .option('--queue <url>', 'the job\'s Redis (redis://host:6379)')
+      .option('--json', 'print as JSON')
+      .action(async (job: string, o: { queue?: string; json?: boolean }) => {
+        code = await command(job, o, io);
+      });
+  }
+  batch
+    .command('cancel')
+    .description('remove a job\'s queued shards; running ones finish')
+    .argument('<job>', 'job name or id')
+    .option('--queue <url>', 'the job\'s Redis (redis://host:6379)')
+    .action(async (job: string, o: { queue?: string }) => {
+      code = await batchCancelCommand(job, o, io);
+    });
+
+  program
+    .command('worker')
+    .description('run shards of batch jobs from a queue until interrupted')
+    .option('--queue <url>', 'the Redis to take shards from (redis://host:6379)')
+    .option('--concurrency <n>', 'shards at a time (default 1)')
+    .addOption(new Option('--backend <name>', 'compute backend (default: each job\'s)').choices(BACKENDS))
+    .option('--stall-ms <ms>', 'shard lock time: a dead worker\'s shard is handed on after about this long (default 30000)')
+    .option('--trust <name>', 'run this third-party plugin in-process (repeatable)', collect, [])
+    .action(async (o: { queue?: string; concurrency?: string; backend?: string; stallMs?: string; trust: string[] }) => {
+      code = await workerCommand(o, io);
     });
 
   const model = program.command('model').description('work with model files');

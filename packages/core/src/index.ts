@@ -58,7 +58,7 @@ export { MAX_JSON_DEPTH, tooDeepAt } from './util/json-limits.js';
 export { NodeError, AssertionFailed, isNodeError, type NodeErrorLike, type RunContext, type FileAccess, type Logger } from './plugin/context.js';
 export type { RunServices, ServiceIdentity, ServiceUse } from './plugin/services.js';
 
-export { execute, defaultTargets, type ExecuteOptions } from './exec/executor.js';
+export { execute, defaultTargets, type ExecuteOptions, type BatchShardRun } from './exec/executor.js';
 export {
   planMemory,
   bindOutputSizes,

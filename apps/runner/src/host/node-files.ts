@@ -21,6 +21,8 @@ export interface NodeFileOptions {
    * `outDir` itself (the CLI's `--out`, the user's own choice, is created as given).
    */
   readonly outBase?: string;
+  /** Sync each file to disk before `write` returns, and keep `durable`: what was written, with its hash. */
+  readonly durable?: boolean;
 }
 
 /** Most files and folder depth a folder hash walks (a model folder has a handful). */
@@ -50,6 +52,8 @@ const readError = (path: string, e: unknown): NodeErrorLike =>
 
 export class NodeFiles implements FileAccess {
   readonly written: string[] = [];
+  /** With `durable`: the files written, relative to the output folder, and their SHA-256. */
+  readonly durable: { path: string; sha256: string }[] = [];
   private readonly hashes = new Map<string, { mtimeMs: number; size: number; hash: string }>();
 
   constructor(private readonly opts: NodeFileOptions) {}
@@ -103,13 +107,14 @@ export class NodeFiles implements FileAccess {
     if (segments instanceof WriteError) throw new NodeError('FILE_WRITE', segments.message);
     let full: string;
     try {
-      full = await writeInside(base, sub ? `${sub}/${segments.join('/')}` : segments.join('/'), data, { overwrite: true, createRoot: this.opts.outBase === undefined });
+      full = await writeInside(base, sub ? `${sub}/${segments.join('/')}` : segments.join('/'), data, { overwrite: true, createRoot: this.opts.outBase === undefined, durable: this.opts.durable === true });
     } catch (e) {
       throw new NodeError('FILE_WRITE', e instanceof WriteError ? e.message : `cannot write ${path}: ${(e as Error).message}`);
     }
     const shown = relative(process.cwd(), full);
     const display = within(process.cwd(), full) ? shown.split(sep).join('/') : full;
     this.written.push(display);
+    if (this.opts.durable) this.durable.push({ path: segments.join('/'), sha256: createHash('sha256').update(data).digest('hex') });
     return display;
   }
 }

@@ -60,11 +60,22 @@ async function folders(root: string, segments: readonly string[], shown: string)
   return dir;
 }
 
+/** Makes a rename in `dir` durable (a folder's entry is on disk once the folder is synced). */
+async function syncFolder(dir: string): Promise<void> {
+  const h = await open(dir, constants.O_RDONLY);
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
 /**
  * Writes `data` to `path` inside `root` (which must exist, or is created when `createRoot`).
+ * `durable`: the file and its folder entry are synced to disk before it returns.
  * Returns the absolute path written. Throws `WriteError` naming the path and the reason.
  */
-export async function writeInside(root: string, path: string, data: Uint8Array | string, opts: { overwrite?: boolean; createRoot?: boolean } = {}): Promise<string> {
+export async function writeInside(root: string, path: string, data: Uint8Array | string, opts: { overwrite?: boolean; createRoot?: boolean; durable?: boolean } = {}): Promise<string> {
   const segments = pathSegments(path);
   if (segments instanceof WriteError) throw segments;
   const shown = segments.join('/');
@@ -82,8 +93,10 @@ export async function writeInside(root: string, path: string, data: Uint8Array |
     const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     try {
       await handle.writeFile(data);
+      if (opts.durable) await handle.sync();
       await handle.close();
       await rename(tmp, target);
+      if (opts.durable) await syncFolder(parent);
     } catch (e) {
       await handle.close().catch(() => undefined);
       await rm(tmp, { force: true });

@@ -12,6 +12,7 @@ import type { FileAccess } from '../plugin/context.js';
 import { recordingServices, sameServices } from '../plugin/services.js';
 import type { RunServices } from '../plugin/services.js';
 import type { CheckedGraph } from '../graph/validate.js';
+import type { GraphDocument } from '../graph/document.js';
 import { checkValue } from '../types/check-value.js';
 import { kindOf } from '../types/port-types.js';
 import { canonicalJson, sha256Hex } from '../util/hash.js';
@@ -44,6 +45,19 @@ export interface ExecuteOptions {
   readonly memoryBudget?: number;
   /** How to raise the budget, appended to a refusal (e.g. "raise it with --max-memory"). */
   readonly memoryBudgetHint?: string;
+  /** When this run is one shard of a batch job (see `BatchShardRun`). */
+  readonly shard?: BatchShardRun;
+}
+
+/**
+ * One shard of a batch job: the graph run is the job's graph with its item axis narrowed. Nodes
+ * see the job's whole `document` (what they embed in their outputs, so a shard writes the bytes
+ * the single run would) and, on the nodes whose batch is the item axis, `ctx.batchOffset`.
+ */
+export interface BatchShardRun {
+  readonly document: GraphDocument;
+  /** node id → the job-wide index of its batch element 0 in this shard. */
+  readonly offsets: Readonly<Record<string, number>>;
 }
 
 /** The nodes the targets need, in topological order. */
@@ -107,7 +121,8 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       inputKeys[port] = `${keys.get(src.node)}.${src.port}`;
     }
     // The plugin's version is in the key: an upgraded plugin (a fixed bug, same node version) recomputes.
-    const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, plugin: `${n.pluginName}@${n.pluginVersion}`, params: n.params, inputs: inputKeys }));
+    const batchOffset = opts.shard?.offsets[id] ?? 0;
+    const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, plugin: `${n.pluginName}@${n.pluginVersion}`, params: n.params, inputs: inputKeys, ...(batchOffset !== 0 && { batchOffset }) }));
     const cacheable = n.def.purity !== 'effect' && opts.cache;
     const cacheCtx = { kinds: Object.fromEntries(Object.entries(n.def.outputs).map(([p, spec]) => [p, kindOf(spec)])), files: opts.files };
     // A cache that cannot answer (a corrupt entry, a handle whose file changed) is a miss.
@@ -127,7 +142,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
     }
     emit({ type: 'node-start', node: id });
     const recording = recordingServices(services, n.def.type);
-    const { ctx, reads } = makeNodeContext({ nodeId: id, document: graph.document, ...(n.params && { params: n.params }), services: recording.view, files: opts.files, signal: controller.signal, emit });
+    const { ctx, reads } = makeNodeContext({ nodeId: id, document: opts.shard?.document ?? graph.document, ...(n.params && { params: n.params }), batchOffset, services: recording.view, files: opts.files, signal: controller.signal, emit });
     const start = performance.now();
     try {
       ctx.throwIfAborted();

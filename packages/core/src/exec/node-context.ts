@@ -10,6 +10,7 @@ export interface NodeContextParts {
   readonly nodeId: string;
   readonly document?: GraphDocument;
   readonly params?: Readonly<Record<string, unknown>>;
+  readonly batchOffset?: number;
   /** The host's services as this node sees them (a recording view, see services.ts). */
   readonly services?: RunServices;
   readonly files: FileAccess;
@@ -28,7 +29,7 @@ export function fileHash(files: FileAccess, path: string, bytes?: Uint8Array): P
   return bytes ? sha256Hex(bytes) : files.read(path).then(sha256Hex);
 }
 
-export function makeNodeContext({ nodeId, document, params, services, files, signal, emit }: NodeContextParts): RecordingContext {
+export function makeNodeContext({ nodeId, document, params, batchOffset, services, files, signal, emit }: NodeContextParts): RecordingContext {
   const reads: [string, string][] = [];
   const recorded: FileAccess = {
     read: async (path) => {
@@ -49,6 +50,7 @@ export function makeNodeContext({ nodeId, document, params, services, files, sig
     nodeId,
     ...(document && { document }),
     ...(params && { params }),
+    ...(batchOffset !== undefined && batchOffset !== 0 && { batchOffset }),
     services: services ?? ({} as RunServices),
     signal,
     files: recorded,

@@ -71,6 +71,14 @@ export const GraphDocumentSchema = z
       .optional()
       .describe('The exact plugins the graph was locked with (`stylegraph lock`): package name → version and integrity.'),
     models: z.record(z.string().regex(IDENT), ModelRefSchema).optional().describe('Model files the graph uses, by id.'),
+    batch: z
+      .object({
+        shard: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$/).describe('The item axis: node.param holding a seed list or a list (e.g. "seeds.seeds").'),
+        size: z.number().int().min(1).max(1_000_000).optional().describe('Items per shard.'),
+      })
+      .strict()
+      .optional()
+      .describe('How `stylegraph batch` shards the graph over many machines, unless its command line says otherwise.'),
     nodes: z.record(NodeIdSchema, GraphNodeSchema),
     edges: z.array(GraphEdgeSchema),
   })

@@ -34,6 +34,12 @@ export interface RunContext {
   /** This node's params as resolved (defaults filled in). */
   readonly params?: Readonly<Record<string, unknown>>;
   /**
+   * When this run is one shard of a batch job and this node's batch is the job's item axis: the
+   * job-wide index of batch element 0 (absent: 0). A node that names or seeds items by their
+   * batch index uses `(batchOffset ?? 0) + b`, so a shard writes and draws what the whole run would.
+   */
+  readonly batchOffset?: number;
+  /**
    * Services the host lends (the compute object, …), typed by the packages that define them
    * (see services.ts). Reading one the host does not provide throws SERVICE_MISSING.
    */

@@ -72,6 +72,12 @@ export interface NodeDefinition<I extends Ports = Ports, O extends Ports = Ports
   readonly inferShapes?: (params: z.output<P>, inputs: ShapeInputs) => InferredSizes;
   /** Params that name files the node reads (relative to the graph), for cache keys and hosts. */
   readonly fileParams?: readonly string[];
+  /**
+   * The node handles each element of its batch on its own, naming or seeding element b by
+   * `ctx.batchOffset + b` (one file per image, say). A batch job may shard the graph along an
+   * item axis only when every effect node on it declares this; default false.
+   */
+  readonly perItem?: boolean;
   readonly run: (args: NodeRunArgs<I, P>) => Promise<OutputValues<O>> | OutputValues<O>;
 }
 
@@ -89,6 +95,7 @@ export interface AnyNodeDefinition {
   readonly migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   readonly inferShapes?: (params: never, inputs: ShapeInputs) => InferredSizes;
   readonly fileParams?: readonly string[];
+  readonly perItem?: boolean;
   readonly run: (args: { inputs: never; params: never; ctx: RunContext }) => Promise<unknown> | unknown;
 }
 

@@ -41,6 +41,7 @@ export function describePlugin(p: PluginDefinition): PluginWire {
     outputs: ports(n.outputs),
     params: z.toJSONSchema(n.params, { io: 'input', unrepresentable: 'any' }) as Json,
     ...(n.fileParams && { fileParams: n.fileParams }),
+    ...(n.perItem === true && { perItem: true }),
     migrations: Object.keys(n.migrations ?? {}).map(Number),
     inferShapes: typeof n.inferShapes === 'function',
   }));

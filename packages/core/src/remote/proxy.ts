@@ -89,7 +89,7 @@ export function remotePlugin(wire: PluginWire, { label, link, kind }: RemotePlug
     // Messages of the call arrive later, never while `run` starts it.
     let call: RemoteCall;
     try {
-      call = link.run({ op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }) }, ctx, onMessage);
+      call = link.run({ op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }), ...(ctx.batchOffset && { batchOffset: ctx.batchOffset }) }, ctx, onMessage);
     } catch (e) {
       await release(Object.values(wires));
       throw e;
@@ -138,6 +138,7 @@ export function remotePlugin(wire: PluginWire, { label, link, kind }: RemotePlug
       params: (z.fromJSONSchema(n.params as never) as z.ZodObject).strip(),
       purity: n.purity,
       ...(n.fileParams && { fileParams: n.fileParams }),
+      ...(n.perItem === true && { perItem: true }),
       ...(ask &&
         n.migrations.length && {
           migrations: Object.fromEntries(n.migrations.map((v) => [v, (params: Record<string, unknown>) => ask({ op: 'migrate', type: n.type, from: v, params }) as Record<string, unknown>])),

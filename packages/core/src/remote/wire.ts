@@ -34,6 +34,7 @@ export interface NodeWire {
   readonly category: string;
   readonly description?: string;
   readonly purity: 'pure' | 'effect';
+  readonly perItem?: boolean;
   readonly inputs: Readonly<Record<string, PortWire>>;
   readonly outputs: Readonly<Record<string, PortWire>>;
   /** The params' JSON Schema (input side), from the plugin's zod schema. */
@@ -99,6 +100,7 @@ export type RunRequest = {
   readonly params: Record<string, unknown>;
   readonly inputs: Readonly<Record<string, WireValue>>;
   readonly document?: Json;
+  readonly batchOffset?: number;
 };
 export type MigrateRequest = { readonly op: 'migrate'; readonly id: number; readonly type: string; readonly from: number; readonly params: Record<string, unknown> };
 export type InferRequest = { readonly op: 'infer'; readonly id: number; readonly type: string; readonly params: Record<string, unknown>; readonly dims: Record<string, number>; readonly connected: readonly string[] };

@@ -15,9 +15,10 @@ const ENTRY = /^(\d+)(?:\s*-\s*(\d+))?$/;
  * Expands a seed list such as `0-7,42,6600` (ranges inclusive, whitespace allowed around
  * entries and dashes). Throws an `Error` naming the offending entry when an entry is
  * empty or malformed, a seed is outside [0, 2^32 − 1], a range ends before it starts, or
- * the list would hold more than 100 000 seeds.
+ * the list would hold more than `max` seeds (default 100 000, what one node may take; a batch
+ * job's item list may be longer, since each shard takes a part).
  */
-export function parseSeedList(text: string): number[] {
+export function parseSeedList(text: string, { max = MAX_SEED_LIST_LENGTH }: { readonly max?: number } = {}): number[] {
   if (text.trim() === '') throw new Error('seed list is empty');
   const entries = text.split(',');
   // Validate everything and count before expanding, so a huge range fails fast.
@@ -36,8 +37,8 @@ export function parseSeedList(text: string): number[] {
     const end = m[2] === undefined ? start : toSeed(m[2], entry);
     if (end < start) throw new Error(`seed list: range ${quote(entry)} ends before it starts`);
     total += end - start + 1;
-    if (total > MAX_SEED_LIST_LENGTH) {
-      throw new Error(`seed list: ${quote(entry)} takes the list past ${MAX_SEED_LIST_LENGTH} seeds`);
+    if (total > max) {
+      throw new Error(`seed list: ${quote(entry)} takes the list past ${max} seeds`);
     }
     parsed.push([start, end]);
   }

@@ -38,10 +38,11 @@ export const SaveImage = defineNode({
   params: z.object({
     path: outputPath('png')
       .default('image-{index:04}.png')
-      .describe('File name template; {index} or {index:04} is the image’s batch index.'),
+      .describe('File name template; {index} or {index:04} is the image’s index in the batch (in the whole job, when the run is a shard of a batch job).'),
     embedGraph: z.boolean().default(true).describe('Embed the graph and params in the PNG.'),
   }),
   purity: 'effect',
+  perItem: true,
   run: async ({ inputs, params, ctx }) => {
     const [B, C, H, W] = inputs.image.dims as [number, number, number, number];
     if (![1, 3, 4].includes(C)) throw new NodeError('IMAGE_CHANNELS', `PNG needs 1, 3 or 4 channels, the image has ${C}`);
@@ -50,7 +51,7 @@ export const SaveImage = defineNode({
     for (let b = 0; b < B; b++) {
       ctx.throwIfAborted();
       const png = await encodePng(toUint8(inputs.image, b), W, H, C as 1 | 3 | 4, text);
-      const written = await ctx.files.write(expandTemplate(params.path, b), png);
+      const written = await ctx.files.write(expandTemplate(params.path, (ctx.batchOffset ?? 0) + b), png);
       ctx.log.info(`wrote ${written}`);
       ctx.progress((b + 1) / B);
     }

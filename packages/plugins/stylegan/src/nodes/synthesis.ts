@@ -5,7 +5,7 @@ import type { StyleGAN2 } from '@stylegraph/ops-gpu';
 import type { NoiseSpec } from './noise.js';
 import { Generator, Noise, WPlus } from '../kinds.js';
 
-/** Random maps for images start…start+n−1, image i drawn from seed + i (so batching never changes them). */
+/** Random maps for images start…start+n−1 (job-wide indices), image i drawn from seed + i (so batching and sharding never change them). */
 function randomMaps(sg: StyleGAN2, seed: number, start: number, n: number): Record<string, Tensor<'float32'>> {
   const per = Array.from({ length: n }, (_, i) => sg.noiseMaps('random', 1, (seed + start + i) % 2 ** 32));
   return Object.fromEntries(
@@ -43,7 +43,7 @@ export const Synthesis = defineNode({
       const n = Math.min(params.batchSize, B - start);
       const ws: Tensor<'float32'> = tensor('float32', [n, numWs, wDim], inputs.w.data.slice(start * numWs * wDim, (start + n) * numWs * wDim));
       const { img } = await sg.synthesis(ws, {
-        noise: noise?.mode === 'random' ? randomMaps(sg, noise.seed, start, n) : (noise?.mode ?? 'const'),
+        noise: noise?.mode === 'random' ? randomMaps(sg, noise.seed, (ctx.batchOffset ?? 0) + start, n) : (noise?.mode ?? 'const'),
         ...(noise && { noiseScale: noise.scale }),
       });
       out.set(img.data, start * C * res * res);

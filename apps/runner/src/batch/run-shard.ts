@@ -1,0 +1,83 @@
+/**
+ * Runs one shard of a batch job in this process: the job's graph with the axis narrowed, nodes on
+ * the axis offset to the shard's first item, files written atomically and synced to disk before
+ * it returns. Knows nothing of queues, so the same code runs a shard from Redis or in a test.
+ */
+import { checkGraph, execute, formatDiagnostic, type CacheContext, type CacheEntry, type GraphDocument, type OutputCache, type Registry, type RunServices } from '@stylegraph/core';
+import { NodeFiles } from '../host/node-files.js';
+import { withAxisValue } from './axis.js';
+import type { Shard } from './plan.js';
+
+export interface ShardJob {
+  readonly document: GraphDocument;
+  readonly axis: { readonly node: string; readonly param: string };
+  readonly perItem: readonly string[];
+  /** Folder paths in the graph are relative to (the graph file's folder). */
+  readonly root: string;
+  /** The job's output folder. */
+  readonly out: string;
+}
+
+export interface ShardResult {
+  readonly shard: number;
+  readonly items: number;
+  readonly ms: number;
+  readonly counts: { readonly ran: number; readonly cached: number };
+  /** Files written, relative to the job's output folder, with their SHA-256. */
+  readonly files: readonly { readonly path: string; readonly sha256: string }[];
+}
+
+/** A shard's failure: the node and its error, one line. */
+export class ShardFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShardFailure';
+  }
+}
+
+/**
+ * Keeps handle outputs (a loaded generator, …) between shards, so a worker opens each model
+ * once; tensors are never kept (every shard's are different, and large).
+ */
+export class HandleCache implements OutputCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  constructor(private readonly capacity = 32) {}
+  async get(preKey: string): Promise<CacheEntry | undefined> {
+    return this.entries.get(preKey);
+  }
+  async set(preKey: string, entry: CacheEntry, ctx: CacheContext): Promise<void> {
+    if (Object.values(ctx.kinds).some((k) => k.tensor)) return;
+    this.entries.delete(preKey);
+    this.entries.set(preKey, entry);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+export async function runShard(
+  job: ShardJob,
+  shard: Shard,
+  host: { readonly registry: Registry; readonly services: Partial<RunServices>; readonly cache?: OutputCache; readonly signal?: AbortSignal },
+): Promise<ShardResult> {
+  const check = checkGraph(withAxisValue(job.document, job.axis, shard.value), host.registry);
+  if (!check.graph) {
+    const first = check.diagnostics.find((d) => d.severity === 'error');
+    throw new ShardFailure(`shard ${shard.index}: the graph is invalid: ${first ? formatDiagnostic(first) : 'unknown error'}`);
+  }
+  const files = new NodeFiles({ readRoot: job.root, outDir: job.out, durable: true });
+  const offsets = Object.fromEntries(job.perItem.map((id) => [id, shard.offset]));
+  const summary = await execute(check.graph, {
+    files,
+    services: { ...host.services, hostFolders: { graphDir: job.root, out: job.out } },
+    shard: { document: job.document, offsets },
+    ...(host.cache && { cache: host.cache }),
+    ...(host.signal && { signal: host.signal }),
+  });
+  if (summary.status !== 'ok') {
+    const failed = Object.entries(summary.nodes).find(([, r]) => r.status === 'failed');
+    const types = new Map(Object.entries(job.document.nodes).map(([id, n]) => [id, n.type]));
+    throw new ShardFailure(
+      failed ? `shard ${shard.index}: node "${failed[0]}" (${types.get(failed[0])}) failed: ${failed[1].error!.code}: ${failed[1].error!.message}` : `shard ${shard.index}: ${summary.status}`,
+    );
+  }
+  return { shard: shard.index, items: shard.count, ms: Math.round(summary.ms), counts: { ran: summary.counts.ran, cached: summary.counts.cached }, files: files.durable };
+}

@@ -1,0 +1,124 @@
+/**
+ * `stylegraph worker`: takes shards from the queue and runs them. Plugins, compute and loaded
+ * models are kept between shards; a shard's files are synced to disk before the shard is
+ * acknowledged. A worker that dies mid-shard holds its lock no longer: BullMQ's stalled-job
+ * check hands the shard to another worker, which writes the same bytes under the same names.
+ */
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Registry } from '@stylegraph/core';
+import type { Compute } from '@stylegraph/ops-gpu';
+import { loadRegistry } from '../host/plugins.js';
+import { VERSION } from '../version.js';
+import { PREFIX, SHARD_QUEUE, connect } from './connection.js';
+import { HandleCache, ShardFailure, runShard } from './run-shard.js';
+import { doneShard, findBatch, isCancelled, recordDone, recordFailed, type BatchRecord, type ShardData, type ShardRecord } from './store.js';
+
+export interface WorkerOptions {
+  readonly queue: string;
+  readonly concurrency?: number;
+  /** Overrides each job's backend. */
+  readonly backend?: string;
+  readonly trust?: readonly string[];
+  /** How long a shard's lock lasts without renewal; a dead worker's shard is handed on after about this long. */
+  readonly stallMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** Compute objects by backend name, plugins by graph, loaded models: kept for the worker's life. */
+class WorkerHost {
+  private readonly computes = new Map<string, Promise<Compute>>();
+  private readonly registries = new Map<string, Promise<Registry>>();
+  private readonly batches = new Map<string, BatchRecord>();
+  readonly cache = new HandleCache();
+  constructor(private readonly opts: WorkerOptions) {}
+
+  compute(name: string): Promise<Compute> {
+    let c = this.computes.get(name);
+    if (!c) {
+      c = import('../host/compute.js').then((m) => m.nodeCompute(name));
+      this.computes.set(name, c);
+    }
+    return c;
+  }
+
+  registry(b: BatchRecord): Promise<Registry> {
+    const key = JSON.stringify([b.job.root, b.job.document.plugins]);
+    let r = this.registries.get(key);
+    if (!r) {
+      r = loadRegistry({ required: Object.keys(b.job.document.plugins ?? {}), fromDir: b.job.root, trust: new Set(this.opts.trust ?? []), ...(this.opts.log && { warn: this.opts.log }) });
+      r.catch(() => this.registries.delete(key));
+      this.registries.set(key, r);
+    }
+    return r;
+  }
+
+  batch(id: string, load: () => Promise<BatchRecord | undefined>): Promise<BatchRecord | undefined> {
+    const known = this.batches.get(id);
+    if (known) return Promise.resolve(known);
+    return load().then((b) => {
+      if (b) this.batches.set(id, b);
+      return b;
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.computes.values()) await c.then((x) => x.clear()).catch(() => undefined);
+  }
+}
+
+export const workerName = () => `${hostname()}:${process.pid}`;
+
+export function startWorker(opts: WorkerOptions): { worker: Worker; closed: Promise<void>; close(): Promise<void> } {
+  const redis = connect(opts.queue);
+  const host = new WorkerHost(opts);
+  const log = opts.log ?? (() => {});
+  const processor = async (job: Job<ShardData>) => {
+    const { batch: id, shard } = job.data;
+    const batch = await host.batch(id, () => findBatch(redis, id));
+    if (!batch) throw new UnrecoverableError(`batch ${id} is not on the queue (its record is gone)`);
+    if (await isCancelled(redis, id)) return { cancelled: true };
+    const already = await doneShard(redis, id, shard.index);
+    if (already) return already;
+    const backend = opts.backend ?? batch.backend;
+    const [registry, compute] = await Promise.all([host.registry(batch), host.compute(backend)]);
+    const t0 = performance.now();
+    try {
+      const result = await runShard(batch.job, shard, { registry, services: { compute }, cache: host.cache });
+      const versions = Object.fromEntries([['stylegraph', VERSION], ['node', process.versions.node], ...Object.keys(batch.job.document.plugins ?? {}).map((n) => [n, registry.plugin(n)?.version ?? '?'])]);
+      const record: ShardRecord = { ...result, worker: workerName(), backend: await compute.cacheIdentity(), versions, finished: new Date().toISOString() };
+      await recordDone(redis, id, record);
+      log(`shard ${shard.index} of ${batch.name}: ${shard.count} items in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      return record;
+    } catch (e) {
+      const message = e instanceof ShardFailure ? e.message : `shard ${shard.index}: ${(e as Error).message}`;
+      log(`${batch.name}: ${message}`);
+      throw new Error(message);
+    }
+  };
+  const stall = opts.stallMs ?? 30_000;
+  const connection = connect(opts.queue);
+  const worker = new Worker<ShardData>(SHARD_QUEUE, processor, {
+    connection,
+    prefix: PREFIX,
+    concurrency: opts.concurrency ?? 1,
+    lockDuration: stall,
+    stalledInterval: Math.max(500, Math.floor(stall / 2)),
+    maxStalledCount: 3,
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    if (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) void recordFailed(redis, job.data.batch, job.data.shard.index, err.message).catch(() => undefined);
+  });
+  worker.on('error', (e) => log(`worker: ${e.message}`));
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await worker.close();
+      await host.close();
+      connection.disconnect();
+      redis.disconnect();
+    })());
+  const closed = new Promise<void>((resolve) => worker.on('closed', () => resolve()));
+  return { worker, closed, close };
+}
