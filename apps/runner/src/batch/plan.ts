@@ -67,6 +67,13 @@ export function itemNodes(one: CheckedGraph, two: CheckedGraph): string[] {
   return on;
 }
 
+function withoutParam(doc: GraphDocument, axis: { node: string; param: string }): GraphDocument {
+  const n = doc.nodes[axis.node]!;
+  const params = { ...n.params };
+  delete params[axis.param];
+  return { ...doc, nodes: { ...doc.nodes, [axis.node]: { ...n, params } } };
+}
+
 export function planBatch(doc: GraphDocument, registry: Registry, opts: { shard: string; size: number; backend: string; out: string }): BatchPlan {
   if (!Number.isSafeInteger(opts.size) || opts.size < 1) throw new UsageError(`--size ${opts.size}: a shard holds a whole number ≥ 1 of items`);
   const axis = readAxis(doc, registry, opts.shard);
@@ -75,8 +82,10 @@ export function planBatch(doc: GraphDocument, registry: Registry, opts: { shard:
   const two = probe(doc, registry, axis, [first, first], 'two items');
   const perItem = itemNodes(one, two);
   if (!perItem.includes(axis.node)) throw new UsageError(`--shard ${opts.shard}: the batch of node "${axis.node}" does not follow this param, so it is not an item axis`);
-  // The job's document: as checked (migrated), holding every item again.
-  const document = withAxisValue(one.document, axis, narrowValue(axis, axis.items));
+  // The job's document: as checked (migrated), the axis param as written (or absent), so nodes
+  // that embed the document embed what one run of the graph would.
+  const given = doc.nodes[axis.node]!.params;
+  const document = given && Object.hasOwn(given, axis.param) ? withAxisValue(one.document, axis, given[axis.param]) : withoutParam(one.document, axis);
   const shards: Shard[] = [];
   for (let offset = 0, index = 0; offset < axis.items.length; offset += opts.size, index++) {
     const items = axis.items.slice(offset, offset + opts.size);

@@ -5,9 +5,10 @@ import { PNG_GRAPH_KEY, SaveImage, toUint8 } from './nodes/save-image.js';
 import { LoadTensor, SaveTensor } from './nodes/tensor-files.js';
 import { PixelStd } from './nodes/pixel-std.js';
 import { LoadImage } from './nodes/load-image.js';
+import { LoadImages } from './nodes/load-images.js';
 import { ImageCompare, compareImages } from './nodes/image-compare.js';
 
-export { ImageGrid, SaveImage, SaveTensor, LoadTensor, PixelStd, LoadImage, ImageCompare, compareImages, PNG_GRAPH_KEY, toUint8 };
+export { ImageGrid, SaveImage, SaveTensor, LoadTensor, PixelStd, LoadImage, LoadImages, ImageCompare, compareImages, PNG_GRAPH_KEY, toUint8 };
 export { decodePng, type DecodedImage } from './png/decode.js';
 export { resizeArea } from './image/resize.js';
 export { imagePreview, isImageTensor } from './image/preview.js';
@@ -19,7 +20,7 @@ export const ioPlugin = definePlugin({
   version: '0.1.0',
   apiVersion: PLUGIN_API_VERSION,
   description: 'PNG output with the graph embedded, image grids, .npy tensors, per-pixel std.',
-  nodes: [LoadImage, SaveImage, ImageGrid, SaveTensor, LoadTensor, PixelStd, ImageCompare],
+  nodes: [LoadImage, LoadImages, SaveImage, ImageGrid, SaveTensor, LoadTensor, PixelStd, ImageCompare],
 });
 
 export default ioPlugin;
