@@ -171,7 +171,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--no-wait', 'queue the shards and return')
     .option('--json', 'print the job summary (per-shard provenance) as JSON')
     .option('--stall-ms <ms>', 'with --local: how soon a dead worker\'s shard is handed on (default 30000)', count('--stall-ms'))
-    .action(async (graph: string, o: { shard?: string; size?: number; set: string[]; out?: string; backend: string; trust: string[]; queue?: string; local?: number; name?: string; attempts?: number; wait: boolean; json?: boolean; stallMs?: number }) => {
+    .option('--cache <dir>', 'with --local: the workers\' shared node-output cache folder')
+    .action(async (graph: string, o: { shard?: string; size?: number; set: string[]; out?: string; backend: string; trust: string[]; queue?: string; local?: number; name?: string; attempts?: number; wait: boolean; json?: boolean; stallMs?: number; cache?: string }) => {
       code = await batchRunCommand(graph, o, io);
     });
   for (const [name, what, command] of [
@@ -204,8 +205,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--concurrency <n>', 'shards at a time (default 1)')
     .addOption(new Option('--backend <name>', 'compute backend (default: each job\'s)').choices(BACKENDS))
     .option('--stall-ms <ms>', 'shard lock time: a dead worker\'s shard is handed on after about this long (default 30000)')
+    .option('--cache <dir>', 'node-output cache folder shared by the workers: a job that differs in one param re-runs only what that param reaches')
     .option('--trust <name>', 'run this third-party plugin in-process (repeatable)', collect, [])
-    .action(async (o: { queue?: string; concurrency?: string; backend?: string; stallMs?: string; trust: string[] }) => {
+    .action(async (o: { queue?: string; concurrency?: string; backend?: string; stallMs?: string; cache?: string; trust: string[] }) => {
       code = await workerCommand(o, io);
     });
 

@@ -6,7 +6,9 @@
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Registry } from '@stylegraph/core';
+import { resolve } from 'node:path';
+import type { OutputCache, Registry } from '@stylegraph/core';
+import { DiskCache } from '../host/disk-cache.js';
 import type { Compute } from '@stylegraph/ops-gpu';
 import { loadRegistry } from '../host/plugins.js';
 import { VERSION } from '../version.js';
@@ -22,6 +24,8 @@ export interface WorkerOptions {
   readonly trust?: readonly string[];
   /** How long a shard's lock lasts without renewal; a dead worker's shard is handed on after about this long. */
   readonly stallMs?: number;
+  /** A node-output cache folder shared by workers (`run --cache`): a changed job re-runs only what its change reaches. */
+  readonly cache?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -30,8 +34,10 @@ class WorkerHost {
   private readonly computes = new Map<string, Promise<Compute>>();
   private readonly registries = new Map<string, Promise<Registry>>();
   private readonly batches = new Map<string, BatchRecord>();
-  readonly cache = new HandleCache();
-  constructor(private readonly opts: WorkerOptions) {}
+  readonly cache: OutputCache;
+  constructor(private readonly opts: WorkerOptions) {
+    this.cache = opts.cache === undefined ? new HandleCache() : new DiskCache(resolve(opts.cache), { onWriteError: (m) => opts.log?.(`warning: ${m}`) });
+  }
 
   compute(name: string): Promise<Compute> {
     let c = this.computes.get(name);

@@ -84,6 +84,8 @@ export interface RunBatchOptions extends PlanOptions {
   readonly json?: boolean;
   /** Workers' lock time (ms) for --local workers. */
   readonly stallMs?: number;
+  /** The --local workers' shared cache folder. */
+  readonly cache?: string;
 }
 
 const BIN = fileURLToPath(new URL('../../bin/stylegraph.js', import.meta.url));
@@ -91,7 +93,7 @@ const BIN = fileURLToPath(new URL('../../bin/stylegraph.js', import.meta.url));
 /** `--local N`: N `stylegraph worker` processes on this machine. */
 function localWorkers(n: number, url: string, opts: RunBatchOptions, io: BatchIo): ChildProcess[] {
   return Array.from({ length: n }, () => {
-    const args = [BIN, 'worker', '--queue', url, ...(opts.backend ? ['--backend', opts.backend] : []), ...(opts.stallMs ? ['--stall-ms', String(opts.stallMs)] : []), ...(opts.trust ?? []).flatMap((t) => ['--trust', t])];
+    const args = [BIN, 'worker', '--queue', url, ...(opts.backend ? ['--backend', opts.backend] : []), ...(opts.stallMs ? ['--stall-ms', String(opts.stallMs)] : []), ...(opts.cache ? ['--cache', resolve(opts.cache)] : []), ...(opts.trust ?? []).flatMap((t) => ['--trust', t])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (b: Buffer) => {
       for (const line of b.toString().split('\n')) if (/warning|error|cannot/i.test(line)) io.err(line);
@@ -108,7 +110,8 @@ export async function batchRunCommand(path: string, opts: RunBatchOptions, io: B
   let local: LocalRedis | undefined;
   let workers: ChildProcess[] = [];
   const url = opts.queue ?? (local = await startLocalRedis()).url;
-  const redis = connect(url, { failFast: true });
+  // Not fail-fast: following a job survives a restart of its Redis.
+  const redis = connect(url);
   const queue = shardQueue(redis);
   try {
     await reachable(redis, url);

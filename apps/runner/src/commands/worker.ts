@@ -3,14 +3,14 @@ import { queueUrl } from '../batch/connection.js';
 import { startWorker } from '../batch/worker.js';
 import { UsageError } from '../graph-file.js';
 
-export async function workerCommand(opts: { queue?: string; concurrency?: string; backend?: string; trust?: readonly string[]; stallMs?: string }, io: { err: (s: string) => void; signal?: AbortSignal }): Promise<number> {
+export async function workerCommand(opts: { queue?: string; concurrency?: string; backend?: string; trust?: readonly string[]; stallMs?: string; cache?: string }, io: { err: (s: string) => void; signal?: AbortSignal }): Promise<number> {
   if (!opts.queue) throw new UsageError('--queue redis://host:6379 is required');
   const url = queueUrl(opts.queue);
   const concurrency = Number(opts.concurrency ?? 1);
   if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency ${opts.concurrency}: a whole number from 1 to 64`);
   const stallMs = opts.stallMs === undefined ? undefined : Number(opts.stallMs);
   if (stallMs !== undefined && (!Number.isSafeInteger(stallMs) || stallMs < 500)) throw new UsageError(`--stall-ms ${opts.stallMs}: at least 500`);
-  const w = startWorker({ queue: url, concurrency, ...(opts.backend && { backend: opts.backend }), ...(opts.trust && { trust: opts.trust }), ...(stallMs && { stallMs }), log: (l) => io.err(`stylegraph worker: ${l}`) });
+  const w = startWorker({ queue: url, concurrency, ...(opts.backend && { backend: opts.backend }), ...(opts.trust && { trust: opts.trust }), ...(stallMs && { stallMs }), ...(opts.cache !== undefined && { cache: opts.cache }), log: (l) => io.err(`stylegraph worker: ${l}`) });
   io.err(`stylegraph worker: taking shards from ${url} (concurrency ${concurrency})`);
   const stop = () => void w.close();
   process.once('SIGINT', stop);
