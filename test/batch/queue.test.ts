@@ -4,7 +4,7 @@
  * worker killed mid-shard, Redis restarted mid-job, a failing shard, resubmission and the cache.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -127,7 +127,7 @@ describe('stylegraph batch on Redis', () => {
     startWorkers(1);
     const pics = join(dir, 'pics');
     await rm(pics, { recursive: true, force: true });
-    await import('node:fs/promises').then((fs) => fs.mkdir(pics));
+    await mkdir(pics);
     const png = join(repoRoot, 'test/golden/examples/generate/generate.png');
     for (const n of ['a', 'b', 'c', 'd', 'f']) await copyFile(png, join(pics, `${n}.png`));
     await writeFile(join(pics, 'e.png'), (await readFile(png)).subarray(0, 200));

@@ -20,10 +20,12 @@ import { useBrowserRun } from './browser/useBrowserRun';
 import { browserUnsupported, loadServerPlugins } from './browser/registry';
 import { useShortcuts } from './useShortcuts';
 import { useToast } from './useToast';
+import { BatchDialog } from './batch/BatchDialog';
+import { BatchProgress } from './batch/BatchProgress';
 
 const nodeTypes = { graph: GraphNodeView };
 
-type Dialog = { kind: 'examples'; list: Example[] } | { kind: 'open'; graphs: string[]; pngs: string[] } | { kind: 'output'; path: string };
+type Dialog = { kind: 'examples'; list: Example[] } | { kind: 'open'; graphs: string[]; pngs: string[] } | { kind: 'output'; path: string } | { kind: 'batch' };
 
 export function App() {
   const g = useGraph();
@@ -37,6 +39,8 @@ export function App() {
   const [browserPlugins, setBrowserPlugins] = useState(0);
   const typeMap = useMemo(() => new Map(types.map((t) => [t.type, t])), [types]);
   const [dialog, setDialog] = useState<Dialog | undefined>();
+  const [queue, setQueue] = useState(false);
+  const [batchJob, setBatchJob] = useState<{ id: string; name: string } | undefined>();
   const [quick, setQuick] = useState<{ at: { x: number; y: number }; text: string } | undefined>();
   const [backend, setBackend] = useState<Backend>('auto');
   const { state: run, cancel } = backend.startsWith('browser-') ? browser : server;
@@ -50,6 +54,13 @@ export function App() {
   const layouts = useLayerLayouts(g.doc, typeMap, runPath, run.values);
   const selected = canvas.selectedNodes.size === 1 ? [...canvas.selectedNodes][0] : undefined;
   const inputPaths = useWorkspaceFiles(base, run.written, selected);
+
+  useEffect(() => {
+    api.batch.available.query().then(
+      (r) => setQueue(r.queue),
+      () => setQueue(false),
+    );
+  }, []);
 
   useEffect(() => {
     api.graph.nodeTypes.query().then(
@@ -128,6 +139,7 @@ export function App() {
         onRedo={g.redo}
         onRun={doRun}
         onCancel={() => void cancel()}
+        {...(queue && { onBatch: () => setDialog({ kind: 'batch' }) })}
       />
       <div className="main">
         <Palette types={types} plugins={plugins} onAdd={(t) => canvas.add(t)} />
@@ -199,6 +211,7 @@ export function App() {
       </div>
       <footer className="status" data-testid="status">
         <span data-testid="run-message">{run.message ?? 'Ready. Open an example, tweak a parameter, press Run.'}</span>
+        {batchJob && <BatchProgress id={batchJob.id} name={batchJob.name} />}
         {run.written.length > 0 && (
           <span className="written">
             wrote{' '}
@@ -217,6 +230,19 @@ export function App() {
       )}
       {dialog?.kind === 'examples' && <ExamplesDialog examples={dialog.list} onOpen={open} onClose={() => setDialog(undefined)} />}
       {dialog?.kind === 'output' && <OutputView path={dialog.path} onClose={() => setDialog(undefined)} />}
+      {dialog?.kind === 'batch' && (
+        <BatchDialog
+          doc={g.doc}
+          path={runPath}
+          types={typeMap}
+          onSubmitted={(id, name) => {
+            setBatchJob({ id, name });
+            setDialog(undefined);
+            say(`submitted ${name}`, 'info');
+          }}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
       {dialog?.kind === 'open' && <OpenDialog graphs={dialog.graphs} pngs={dialog.pngs} onOpen={open} onClose={() => setDialog(undefined)} />}
     </div>
   );

@@ -110,9 +110,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--host <address>', 'address to bind; anything but loopback requires a token', '127.0.0.1')
     .option('--workspace <dir>', 'folder whose graphs the editor may open and save (default: the current folder)')
     .option('--token <token>', 'token clients must present (default: random when not on loopback)')
+    .option('--queue <url>', 'let the editor submit batch jobs to this Redis (redis://host:6379), run by stylegraph worker')
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .option('--trust <name>', 'run this third-party plugin (package name or --plugin path) inside stylegraph\'s process, with full access, instead of isolated (repeatable)', collect, [])
-    .action(async (o: { port: string; host: string; workspace?: string; token?: string; plugin: string[]; trust: string[] }) => {
+    .action(async (o: { port: string; host: string; workspace?: string; token?: string; queue?: string; plugin: string[]; trust: string[] }) => {
       code = await serveCommand({ ...o, debug: debug() }, io);
     });
 

@@ -25,6 +25,8 @@ interface Props {
   readonly onRedo: () => void;
   readonly onRun: () => void;
   readonly onCancel: () => void;
+  /** Present when the server has a batch queue. */
+  readonly onBatch?: () => void;
 }
 
 export function Toolbar(p: Props) {
@@ -71,6 +73,11 @@ export function Toolbar(p: Props) {
         <button type="button" className="cancel" data-testid="cancel" onClick={p.onCancel}>Cancel</button>
       ) : (
         <button type="button" className="run" data-testid="run" onClick={p.onRun} title="Ctrl+Enter">▶ Run</button>
+      )}
+      {p.onBatch && (
+        <button type="button" data-testid="batch" onClick={p.onBatch} title="Run over many machines: shards on the server's queue, run by stylegraph worker">
+          Batch…
+        </button>
       )}
       <span className={`run-phase phase-${p.run.phase}`} data-testid="run-phase" data-run-id={p.run.runId ?? ''}>{p.run.phase === 'idle' ? '' : p.run.phase}</span>
       <span className="file" data-testid="file-path">

@@ -2,7 +2,7 @@
  * Planning and running shards without a queue: which nodes are on the item axis, which graphs
  * cannot be sharded, and that shards together write exactly the files one run writes.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,9 +133,16 @@ describe('runShard', () => {
     const one = await readFile(join(examples, '../test/golden/examples/generate/generate.png'));
     await Promise.all([writeFile(join(dir, 'a.png'), one), writeFile(join(dir, 'b.png'), one), writeFile(join(dir, 'bad.png'), one.subarray(0, 100))]);
     const job = { document: plan.document, axis: plan.axis, perItem: plan.perItem, root: dir, out: join(pics, 'out') };
+    await mkdir(pics, { recursive: true });
     const r = await runShard(job, plan.shards[0]!, { registry, services: { compute } });
     expect(r.files.map((f) => f.path)).toEqual(['copy-0.png', 'copy-1.png']);
     await expect(runShard(job, plan.shards[1]!, { registry, services: { compute } })).rejects.toThrow(ShardFailure);
     await expect(runShard(job, plan.shards[1]!, { registry, services: { compute } })).rejects.toThrow(/shard 1: node "load" \(io\/LoadImages\) failed: IMAGE_INVALID: .*bad\.png/);
+
+    // A job a client sent to the server is confined to its workspace: no reads outside it.
+    const outside = planBatch(setParam(doc, 'load', 'paths', ['a.png', '../a.png']), registry, { shard: 'load.paths', size: 2, backend: 'cpu', out: join(pics, 'out') });
+    const confined = { ...job, document: outside.document, root: pics, confine: pics };
+    await writeFile(join(pics, 'a.png'), one);
+    await expect(runShard(confined, outside.shards[0]!, { registry, services: { compute } })).rejects.toThrow(/FILE_READ: cannot read \.\.\/a\.png: outside the workspace/);
   });
 });

@@ -3,8 +3,10 @@
  * the axis offset to the shard's first item, files written atomically and synced to disk before
  * it returns. Knows nothing of queues, so the same code runs a shard from Redis or in a test.
  */
-import { checkGraph, execute, formatDiagnostic, type CacheContext, type CacheEntry, type GraphDocument, type OutputCache, type Registry, type RunServices } from '@stylegraph/core';
+import { resolve } from 'node:path';
+import { NodeError, checkGraph, execute, formatDiagnostic, type FileAccess, type CacheContext, type CacheEntry, type GraphDocument, type OutputCache, type Registry, type RunServices } from '@stylegraph/core';
 import { NodeFiles } from '../host/node-files.js';
+import { WorkspaceError, Workspace } from '../server/workspace.js';
 import { withAxisValue } from './axis.js';
 import type { Shard } from './plan.js';
 
@@ -16,6 +18,29 @@ export interface ShardJob {
   readonly root: string;
   /** The job's output folder. */
   readonly out: string;
+  /**
+   * A folder every read and write must stay inside (a job a client sent to the server: its
+   * workspace), as for the server's own runs; absent for a job from the command line.
+   */
+  readonly confine?: string;
+}
+
+/** `files` with every read checked to stay inside `workspace` (links resolved). */
+function confinedReads(files: NodeFiles, root: string, workspace: Workspace): FileAccess {
+  const check = async (path: string) => {
+    try {
+      await workspace.resolve(workspace.relative(resolve(root, path)));
+    } catch (e) {
+      if (e instanceof WorkspaceError) throw new NodeError('FILE_READ', `cannot read ${path}: outside the workspace`);
+      throw e;
+    }
+  };
+  return {
+    read: async (p) => (await check(p), files.read(p)),
+    exists: async (p) => (await check(p), files.exists(p)),
+    hash: async (p) => (await check(p), files.hash(p)),
+    write: (p, d) => files.write(p, d),
+  };
 }
 
 export interface ShardResult {
@@ -63,10 +88,10 @@ export async function runShard(
     const first = check.diagnostics.find((d) => d.severity === 'error');
     throw new ShardFailure(`shard ${shard.index}: the graph is invalid: ${first ? formatDiagnostic(first) : 'unknown error'}`);
   }
-  const files = new NodeFiles({ readRoot: job.root, outDir: job.out, durable: true });
+  const files = new NodeFiles({ readRoot: job.root, outDir: job.out, durable: true, ...(job.confine !== undefined && { outBase: job.confine }) });
   const offsets = Object.fromEntries(job.perItem.map((id) => [id, shard.offset]));
   const summary = await execute(check.graph, {
-    files,
+    files: job.confine === undefined ? files : confinedReads(files, job.root, new Workspace(job.confine)),
     services: { ...host.services, hostFolders: { graphDir: job.root, out: job.out } },
     shard: { document: job.document, offsets },
     ...(host.cache && { cache: host.cache }),

@@ -99,7 +99,7 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; closed: Prom
     } catch (e) {
       const message = e instanceof ShardFailure ? e.message : `shard ${shard.index}: ${(e as Error).message}`;
       log(`${batch.name}: ${message}`);
-      throw new Error(message);
+      throw new Error(message, { cause: e });
     }
   };
   const stall = opts.stallMs ?? 30_000;

@@ -16,6 +16,7 @@ import { appRouter } from './router.js';
 import { PLUGIN_ROUTE, browserPlugin, pluginFilesHandler, type BrowserPlugin } from './plugin-files.js';
 import { editorImportMap } from './module-specifiers.js';
 import { RunManager } from './runs.js';
+import { connect, queueUrl, shardQueue } from '../batch/connection.js';
 import { serverCompute } from './server-compute.js';
 import { RETRY_AFTER_S } from './routes/run.js';
 import { staticHandler } from './static-files.js';
@@ -40,6 +41,8 @@ export interface ServeOptions {
   readonly debug?: boolean;
   /** The compute runs use (default: a Node compute made on the first run). */
   readonly compute?: Compute;
+  /** The Redis of batch jobs (`--queue redis://…`): the editor may then submit graphs as batch jobs. */
+  readonly queue?: string;
 }
 
 export interface RunningServer {
@@ -74,12 +77,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     warn: (m) => console.error(`stylegraph serve: warning: ${m}`),
   });
   const browserPlugins = (await Promise.all(loaded.map(browserPlugin))).filter((p): p is BrowserPlugin => p !== undefined);
+  const batchRedis = opts.queue === undefined ? undefined : connect(queueUrl(opts.queue));
+  const batch = batchRedis && { redis: batchRedis, queue: shardQueue(batchRedis) };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize,
     allowMethodOverride: true,
-    createContext: () => ({ workspace, runs, registry, compute, browserPlugins }),
+    createContext: () => ({ workspace, runs, registry, compute, browserPlugins, ...(batch && { batch }) }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`stylegraph serve: ${path ?? '?'}: ${opts.debug ? (error.cause?.stack ?? error.stack) : `${error.cause?.message ?? error.message} (--debug shows the stack)`}`);
     },
@@ -149,6 +154,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await compute.close();
+      await batch?.queue.close().catch(() => undefined);
+      batchRedis?.disconnect();
       closePlugins(registry);
     },
   };

@@ -5,6 +5,7 @@ import { fileRoutes } from './routes/files.js';
 import { runRoutes } from './routes/run.js';
 import { runFileRoutes } from './routes/run-files.js';
 import { describeRoutes } from './routes/describe.js';
+import { batchRoutes } from './routes/batch.js';
 
 export const appRouter = router({
   graph: graphRoutes,
@@ -12,6 +13,7 @@ export const appRouter = router({
   run: runRoutes,
   runFiles: runFileRoutes,
   describe: describeRoutes,
+  batch: batchRoutes,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,7 @@
 /** The tRPC instance of the server, its request context and the mapping of host errors to tRPC errors. */
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { isNodeError, type Registry } from '@stylegraph/core';
 import { UsageError } from '../graph-file.js';
 import { PluginLoadError } from '../host/plugins.js';
@@ -18,6 +20,8 @@ export interface ServerContext {
   readonly registry: Registry;
   /** The loaded plugins whose modules the editor may import into its page (plugin-files.ts). */
   readonly browserPlugins: readonly BrowserPlugin[];
+  /** The batch queue, when the server was started with `--queue`. */
+  readonly batch?: { readonly redis: Redis; readonly queue: Queue };
 }
 
 /**
