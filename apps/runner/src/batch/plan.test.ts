@@ -91,6 +91,38 @@ describe('planBatch', () => {
     expect(plan('seeds.seeds', 0)).toThrow(/--size 0/);
   });
 
+  it('names what is wrong with the axis value, and a graph that is invalid once narrowed', async () => {
+    const doc = await noisyDataset('0-9');
+    const plan = (d: GraphDocument, shard: string) => () => planBatch(d, registry, { shard, size: 4, backend: 'cpu', out: '/o' });
+    expect(plan(setParam(doc, 'seeds', 'seeds', 7), 'seeds.seeds')).toThrow(/--shard seeds\.seeds: the seed list must be a string like "0-999", not 7/);
+    expect(plan(setParam(doc, 'seeds', 'seeds', '0-x'), 'seeds.seeds')).toThrow(/--shard seeds\.seeds: seed list: "0-x" is not a seed/);
+    expect(plan({ ...doc, nodes: { ...doc.nodes, seeds: { ...doc.nodes.seeds!, type: 'nope/Seeds' } } }, 'seeds.seeds')).toThrow(/node "seeds" has the unknown type nope\/Seeds/);
+    const images: GraphDocument = { ...doc, nodes: { ...doc.nodes, load: { type: 'io/LoadImages', version: 1, params: { paths: [] } } } };
+    expect(plan(images, 'load.paths')).toThrow(/--shard load\.paths: the list is empty; there is nothing to shard/);
+    // A list that is not what the batch is made of.
+    expect(plan(setParam(doc, 'noise', 'layerStrength', Array(9).fill(1)), 'noise.layerStrength')).toThrow(/--shard noise\.layerStrength: the batch of node "noise" \(stylegan\/Noise\) does not follow this param/);
+    // Narrowed to one item, a graph that no longer checks: said before anything is queued.
+    const strict = { ...images, nodes: { ...images.nodes, load: { type: 'io/LoadImages', version: 1, params: { paths: ['a.txt', 'b.png'] } } } };
+    expect(plan(strict, 'load.paths')).toThrow(/the graph is invalid with one item: .*load/);
+  });
+
+  it('shards a default seed list (the param left out) and keeps it left out in the job’s document', async () => {
+    const doc = await noisyDataset('0-9');
+    const params = { ...doc.nodes.seeds!.params };
+    delete params.seeds;
+    const plan = planBatch({ ...doc, nodes: { ...doc.nodes, seeds: { ...doc.nodes.seeds!, params } } }, registry, { shard: 'seeds.seeds', size: 1, backend: 'cpu', out: '/o' });
+    expect(plan.shards.map((s) => s.value)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    expect(plan.document.nodes.seeds!.params).toEqual({});
+    expect(plan.document.nodes.model).toEqual(doc.nodes.model);
+  });
+
+  it('gives another id when a plugin’s version differs', async () => {
+    const doc = await noisyDataset('0-99');
+    const other = new Registry(BUILTIN_PLUGINS.map((p) => (p.name === '@stylegraph/plugin-io' ? { ...p, version: '0.1.1' } : p)));
+    const opts = { shard: 'seeds.seeds', size: 10, backend: 'cpu', out: '/o' };
+    expect(planBatch(doc, other, opts).id).not.toBe(planBatch(doc, registry, opts).id);
+  });
+
   it('takes seed lists longer than one node may hold, since each shard holds a part', async () => {
     const plan = planBatch(await noisyDataset('0-999999'), registry, { shard: 'seeds.seeds', size: 100_000, backend: 'cpu', out: '/o' });
     expect(plan.shards.map((s) => s.value)).toEqual(Array.from({ length: 10 }, (_, i) => `${i * 100_000}-${i * 100_000 + 99_999}`));
@@ -138,6 +170,15 @@ describe('runShard', () => {
     expect(r.files.map((f) => f.path)).toEqual(['copy-0.png', 'copy-1.png']);
     await expect(runShard(job, plan.shards[1]!, { registry, services: { compute } })).rejects.toThrow(ShardFailure);
     await expect(runShard(job, plan.shards[1]!, { registry, services: { compute } })).rejects.toThrow(/shard 1: node "load" \(io\/LoadImages\) failed: IMAGE_INVALID: .*bad\.png/);
+
+    // A shard whose graph is invalid, and a failing node that is not the first: each named.
+    await expect(runShard(job, { index: 5, offset: 0, count: 1, value: 'not-a-list' }, { registry, services: { compute } })).rejects.toThrow(/^shard 5: the graph is invalid: .*paths/);
+    const blocked = { ...job, document: plan.document, out: join(dir, 'a.png', 'x') };
+    await expect(runShard(blocked, plan.shards[0]!, { registry, services: { compute } })).rejects.toThrow(/shard 0: node "save" \(io\/SaveImage\) failed: FILE_WRITE/);
+    // A cancelled shard says so.
+    const stop = new AbortController();
+    stop.abort();
+    await expect(runShard(job, plan.shards[0]!, { registry, services: { compute }, signal: stop.signal })).rejects.toThrow(/^shard 0: cancelled$/);
 
     // A job a client sent to the server is confined to its workspace: no reads outside it.
     const outside = planBatch(setParam(doc, 'load', 'paths', ['a.png', '../a.png']), registry, { shard: 'load.paths', size: 2, backend: 'cpu', out: join(pics, 'out') });

@@ -49,11 +49,15 @@ function probe(doc: GraphDocument, registry: Registry, axis: ItemAxis, items: re
 }
 
 /** Node ids on the item axis; throws a usage error naming the first effect node that cannot be sharded. */
-export function itemNodes(one: CheckedGraph, two: CheckedGraph): string[] {
+export function itemNodes(one: CheckedGraph, two: CheckedGraph, axis: { node: string; param: string }): string[] {
+  const tracks = (node: string, port: string) => leading(one, node, port) === 1 && leading(two, node, port) === 2;
+  const axisNode = one.nodes.get(axis.node)!;
+  if (!Object.keys(axisNode.def.outputs).some((p) => tracks(axis.node, p))) {
+    throw new UsageError(`--shard ${axis.node}.${axis.param}: the batch of node "${axis.node}" (${axisNode.def.type}) does not follow this param, so it is not an item axis`);
+  }
   const on: string[] = [];
   for (const id of one.order) {
     const n = one.nodes.get(id)!;
-    const tracks = (node: string, port: string) => leading(one, node, port) === 1 && leading(two, node, port) === 2;
     const outs = Object.keys(n.def.outputs).filter((p) => tracks(id, p));
     const tensorInputs = [...(one.wiring.get(id) ?? [])].filter(([, src]) => (one.shapes.shapes.get(src.node)?.get(src.port)?.length ?? 0) > 0);
     const insTrack = tensorInputs.length > 0 && tensorInputs.every(([, src]) => tracks(src.node, src.port));
@@ -80,8 +84,7 @@ export function planBatch(doc: GraphDocument, registry: Registry, opts: { shard:
   const first = axis.items[0];
   const one = probe(doc, registry, axis, [first], 'one item');
   const two = probe(doc, registry, axis, [first, first], 'two items');
-  const perItem = itemNodes(one, two);
-  if (!perItem.includes(axis.node)) throw new UsageError(`--shard ${opts.shard}: the batch of node "${axis.node}" does not follow this param, so it is not an item axis`);
+  const perItem = itemNodes(one, two, axis);
   // The job's document: as checked (migrated), the axis param as written (or absent), so nodes
   // that embed the document embed what one run of the graph would.
   const given = doc.nodes[axis.node]!.params;
