@@ -80,6 +80,20 @@ afterAll(async () => {
 });
 
 describe('stylegraph batch on Redis', () => {
+  it('refuses what would lose work or overwrite files, before queuing anything', async () => {
+    const noWait = runOnce(['batch', 'run', DATASET, '--local', '2', '--no-wait']);
+    expect(noWait.status).toBe(2);
+    expect(noWait.stderr).toMatch(/--local workers stop when the command returns: --no-wait needs --queue/);
+    const stall = runOnce(['batch', 'run', DATASET, '--local', '1', '--stall-ms', '100']);
+    expect(stall.status).toBe(2);
+    expect(stall.stderr).toMatch(/--stall-ms 100: at least 500/);
+    const worker = runOnce(['worker', '--queue', 'redis://127.0.0.1:1']);
+    expect(worker.status).toBe(2);
+    expect(worker.stderr).toMatch(/cannot reach the queue at redis:\/\/127\.0\.0\.1:1/);
+    const secret = runOnce(['batch', 'status', 'x', '--queue', 'redis://:hunter2@127.0.0.1:1']);
+    expect(secret.stderr).not.toContain('hunter2');
+  }, 60_000);
+
   it('runs 2,000 seeds in 16 shards over 3 workers: every image once, byte for byte the single run’s', async () => {
     startWorkers(3);
     const out = join(dir, 'batch-2000');
@@ -99,25 +113,32 @@ describe('stylegraph batch on Redis', () => {
 
   it('finishes when a worker is killed (SIGKILL) in the middle of a shard: nothing missing, duplicated or partial', async () => {
     const [victim] = startWorkers(2);
+    let said = '';
+    victim!.stderr!.on('data', (b: Buffer) => (said += b.toString()));
     const out = join(dir, 'killed');
     const job = cli(['batch', 'run', DATASET, '--queue', redis.url, '--size', '100', '--out', out, '--backend', 'cpu', '--set', 'seeds.seeds=0-599']);
-    // Once images are being written, at a random moment.
-    for (let i = 0; i < 400 && (await readdir(out).catch(() => [])).length < 20; i++) await new Promise((r) => setTimeout(r, 25));
-    await new Promise((r) => setTimeout(r, Math.random() * 300));
+    // Once the victim has finished a shard it takes the next one at once: kill it at a random moment of that one.
+    for (let i = 0; i < 800 && !/shard \d+ of/.test(said); i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 20 + Math.random() * 150));
     expect(job.child.exitCode, 'the job was still running').toBeNull();
+    const finishedByVictim = (said.match(/shard \d+ of/g) ?? []).length;
     victim!.kill('SIGKILL');
     const r = await job;
     expect(r.code, r.stderr).toBe(0);
     await expectSameFiles(join(dir, 'single-600'), out, 600);
+    // Every shard is recorded once; the victim's are only those it finished before it died.
+    const shards = await records(out);
+    expect(shards.map((s) => s.shard).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(shards.filter((s) => s.worker.endsWith(`:${victim!.pid}`))).toHaveLength(finishedByVictim);
   }, 120_000);
 
-  it('finishes when Redis restarts in the middle of a job (its data persisted)', async () => {
+  it('finishes when Redis crashes (SIGKILL) and restarts in the middle of a job (its data persisted)', async () => {
     startWorkers(2);
     const out = join(dir, 'restarted');
     const job = cli(['batch', 'run', DATASET, '--queue', redis.url, '--size', '50', '--out', out, '--backend', 'cpu', '--set', 'seeds.seeds=0-599']);
     for (let i = 0; i < 400 && (await readdir(out).catch(() => [])).length < 100; i++) await new Promise((r) => setTimeout(r, 25));
     expect(job.child.exitCode, 'the job was still running').toBeNull();
-    await redis.restart();
+    await redis.restart({ crash: true });
     const r = await job;
     expect(r.code, r.stderr).toBe(0);
     await expectSameFiles(join(dir, 'single-600'), out, 600);
@@ -152,6 +173,11 @@ describe('stylegraph batch on Redis', () => {
     expect(status.status).toBe(1);
     expect(status.stdout).toMatch(/2\/3 shards done, 1 failed, 0 pending/);
     expect(status.stdout).toMatch(/failed shard 2: .*IMAGE_INVALID/);
+    // Submitted again, the failed shard gets its tries again (and fails again); the done ones are not redone.
+    const again = await cli(['batch', 'run', join(pics, 'shrink.graph.json'), '--queue', redis.url, '--shard', 'load.paths', '--size', '2', '--attempts', '2', '--out', out]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/queued 0, retried 1; 2 already done/);
+    expect(again.stderr).toMatch(/stylegraph: shard 2: node "load" \(io\/LoadImages\) failed: IMAGE_INVALID/);
   }, 120_000);
 
   it('does no work for the same job again; a job that changes one param re-runs only the nodes it reaches', async () => {

@@ -110,7 +110,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--host <address>', 'address to bind; anything but loopback requires a token', '127.0.0.1')
     .option('--workspace <dir>', 'folder whose graphs the editor may open and save (default: the current folder)')
     .option('--token <token>', 'token clients must present (default: random when not on loopback)')
-    .option('--queue <url>', 'let the editor submit batch jobs to this Redis (redis://host:6379), run by stylegraph worker')
+    .addOption(new Option('--queue <url>', 'let the editor submit batch jobs to this Redis (redis://host:6379), run by stylegraph worker; or set STYLEGRAPH_QUEUE, which keeps a password out of the process list').env('STYLEGRAPH_QUEUE'))
     .option('--plugin <module>', 'load an extra plugin module (repeatable)', collect, [])
     .option('--trust <name>', 'run this third-party plugin (package name or --plugin path) inside stylegraph\'s process, with full access, instead of isolated (repeatable)', collect, [])
     .action(async (o: { port: string; host: string; workspace?: string; token?: string; queue?: string; plugin: string[]; trust: string[] }) => {
@@ -165,7 +165,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       code = await batchPlanCommand(graph, o, io);
     });
   shardOptions(batch.command('run').description('queue a graph\'s shards and follow them until every one is done (the same job again does no work twice)'))
-    .option('--queue <url>', 'the Redis the workers take shards from (redis://host:6379)')
+    .addOption(new Option('--queue <url>', 'the Redis the workers take shards from (redis://host:6379); or set STYLEGRAPH_QUEUE, which keeps a password out of the process list').env('STYLEGRAPH_QUEUE'))
     .option('--local <n>', 'start n workers (and a Redis, unless --queue names one) on this machine', count('--local'))
     .option('--name <job>', 'a name for the job (default: <graph name>-<id>)')
     .option('--attempts <n>', 'tries per shard before it is reported failed (default 3)', count('--attempts'))
@@ -184,7 +184,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .command(name)
       .description(what)
       .argument('<job>', 'job name or id')
-      .option('--queue <url>', 'the job\'s Redis (redis://host:6379)')
+      .addOption(new Option('--queue <url>', 'the job\'s Redis (redis://host:6379); or set STYLEGRAPH_QUEUE, which keeps a password out of the process list').env('STYLEGRAPH_QUEUE'))
       .option('--json', 'print as JSON')
       .action(async (job: string, o: { queue?: string; json?: boolean }) => {
         code = await command(job, o, io);
@@ -194,7 +194,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .command('cancel')
     .description('remove a job\'s queued shards; running ones finish')
     .argument('<job>', 'job name or id')
-    .option('--queue <url>', 'the job\'s Redis (redis://host:6379)')
+    .addOption(new Option('--queue <url>', 'the job\'s Redis (redis://host:6379); or set STYLEGRAPH_QUEUE, which keeps a password out of the process list').env('STYLEGRAPH_QUEUE'))
     .action(async (job: string, o: { queue?: string }) => {
       code = await batchCancelCommand(job, o, io);
     });
@@ -202,7 +202,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   program
     .command('worker')
     .description('run shards of batch jobs from a queue until interrupted')
-    .option('--queue <url>', 'the Redis to take shards from (redis://host:6379)')
+    .addOption(new Option('--queue <url>', 'the Redis to take shards from (redis://host:6379); or set STYLEGRAPH_QUEUE, which keeps a password out of the process list').env('STYLEGRAPH_QUEUE'))
     .option('--concurrency <n>', 'shards at a time (default 1)')
     .addOption(new Option('--backend <name>', 'compute backend (default: each job\'s)').choices(BACKENDS))
     .option('--stall-ms <ms>', 'shard lock time: a dead worker\'s shard is handed on after about this long (default 30000)')

@@ -32,7 +32,7 @@ const isSeedParam = (schema: z.ZodType): boolean => {
 };
 
 /** Reads the axis from a document: the param's value (or its default) expanded into items. */
-export function readAxis(doc: GraphDocument, registry: Registry, spec: string): ItemAxis {
+export function readAxis(doc: GraphDocument, registry: Registry, spec: string, maxItems = MAX_JOB_ITEMS): ItemAxis {
   const { node, param } = parseAxisSpec(spec);
   const n = Object.hasOwn(doc.nodes, node) ? doc.nodes[node] : undefined;
   if (!n) throw new UsageError(`--shard ${spec}: the graph has no node "${node}"`);
@@ -46,14 +46,14 @@ export function readAxis(doc: GraphDocument, registry: Registry, spec: string): 
   if (isSeedParam(schema)) {
     if (typeof value !== 'string') throw new UsageError(`--shard ${spec}: the seed list must be a string like "0-999", not ${JSON.stringify(value)}`);
     try {
-      return { node, param, kind: 'seeds', items: parseSeedList(value, { max: MAX_JOB_ITEMS }) };
+      return { node, param, kind: 'seeds', items: parseSeedList(value, { max: maxItems }) };
     } catch (e) {
       throw new UsageError(`--shard ${spec}: ${(e as Error).message}`);
     }
   }
   if (Array.isArray(value)) {
     if (value.length === 0) throw new UsageError(`--shard ${spec}: the list is empty; there is nothing to shard`);
-    if (value.length > MAX_JOB_ITEMS) throw new UsageError(`--shard ${spec}: ${value.length} items are more than a job may have (${MAX_JOB_ITEMS})`);
+    if (value.length > maxItems) throw new UsageError(`--shard ${spec}: ${value.length} items are more than a job may have (${maxItems})`);
     return { node, param, kind: 'list', items: value };
   }
   throw new UsageError(`--shard ${spec}: ${n.type}.${param} is neither a seed list nor a list, so it has no items to shard`);

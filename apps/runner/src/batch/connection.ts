@@ -22,25 +22,41 @@ export const keys = {
 /** The BullMQ job id of a shard: the batch's content id and the shard's index. */
 export const shardJobId = (batch: string, index: number) => `${batch}-${index}`;
 
+/** Least lock time of a shard (`--stall-ms`): shorter ones expire between renewals. */
+export const MIN_STALL_MS = 500;
+
+/** A queue URL as printed: its password replaced. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 /** Checks a `--queue` URL: redis:// or rediss:// with a host. */
 export function queueUrl(url: string): string {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`--queue ${url}: not a URL (expected redis://host:6379)`);
+    throw new UsageError(`--queue ${redact(url)}: not a URL (expected redis://host:6379)`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new UsageError(`--queue ${url}: expected a redis:// or rediss:// URL`);
-  if (!u.hostname) throw new UsageError(`--queue ${url}: the URL names no host`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new UsageError(`--queue ${redact(url)}: expected a redis:// or rediss:// URL`);
+  if (!u.hostname) throw new UsageError(`--queue ${redact(url)}: the URL names no host`);
   return url;
 }
 
 /**
  * A Redis connection. Commands wait (and reconnect) while Redis is away rather than failing, as
- * BullMQ's workers need; `failFast` connections give up after a few tries (for one-shot commands).
+ * BullMQ's workers need; `failFast` connections give up after a few tries (for one-shot commands);
+ * with `commandTimeoutMs` a command fails after that long instead (a server's requests).
  */
-export function connect(url: string, opts: { failFast?: boolean } = {}): Redis {
+export function connect(url: string, opts: { failFast?: boolean; commandTimeoutMs?: number } = {}): Redis {
   return new Redis(url, {
+    ...(opts.commandTimeoutMs !== undefined && { commandTimeout: opts.commandTimeoutMs }),
     maxRetriesPerRequest: opts.failFast ? 2 : null,
     enableOfflineQueue: true,
     retryStrategy: (times) => (opts.failFast && times > 5 ? null : Math.min(2000, 100 * times)),
@@ -60,7 +76,7 @@ export async function reachable(redis: Redis, url: string, timeoutMs = 5000): Pr
       }),
     ]);
   } catch (e) {
-    throw new UsageError(`cannot reach the queue at ${url}: ${(e as Error).message === 'timeout' ? `no answer within ${timeoutMs / 1000} s` : (e as Error).message}`);
+    throw new UsageError(`cannot reach the queue at ${redact(url)}: ${(e as Error).message === 'timeout' ? `no answer within ${timeoutMs / 1000} s` : (e as Error).message}`);
   } finally {
     clearTimeout(timer);
   }

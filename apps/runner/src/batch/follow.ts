@@ -16,6 +16,8 @@ export interface Followed {
   readonly failed: ReadonlyMap<number, string>;
   readonly cancelled: boolean;
   readonly ms: number;
+  /** Why following stopped before the job ended (the workers it relied on are gone). */
+  readonly gone?: string;
 }
 
 const bar = (fraction: number, width = 24) => {
@@ -33,7 +35,8 @@ export function progressLine(b: Pick<BatchRecord, 'shards' | 'items'>, done: num
   return `${bar((done + failed) / b.shards)} ${done}/${b.shards} shards · ${itemsDone}/${b.items} items · ${rate.toFixed(1)} items/s${eta}${failed ? ` · ${failed} failed` : ''}`;
 }
 
-export async function followBatch(redis: Redis, queue: Queue, batch: BatchRecord, io: FollowIo, pollMs = 250): Promise<Followed> {
+export async function followBatch(redis: Redis, queue: Queue, batch: BatchRecord, io: FollowIo, opts: { pollMs?: number; gone?: () => string | undefined } = {}): Promise<Followed> {
+  const pollMs = opts.pollMs ?? 250;
   const t0 = performance.now();
   const perShard = Math.ceil(batch.items / batch.shards);
   const told = new Set<number>();
@@ -58,10 +61,11 @@ export async function followBatch(redis: Redis, queue: Queue, batch: BatchRecord
       lastPrint = performance.now();
     }
     const cancelled = (await findBatch(redis, batch.id))?.cancelled === true;
-    if (p.done + p.failed >= batch.shards || cancelled || io.signal?.aborted) {
+    const gone = p.done + p.failed >= batch.shards ? undefined : opts.gone?.();
+    if (p.done + p.failed >= batch.shards || cancelled || io.signal?.aborted || gone) {
       if (io.isTTY && io.write) io.write('\n');
       else if (line !== printed) io.err(line);
-      return { done: p.done, failed, cancelled, ms: performance.now() - t0 };
+      return { done: p.done, failed, cancelled, ms: performance.now() - t0, ...(gone && { gone }) };
     }
     if (!warnedIdle && elapsed > 5 && p.done === 0 && (await queue.getWorkersCount()) === 0) {
       warnedIdle = true;

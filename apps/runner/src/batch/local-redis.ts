@@ -17,8 +17,8 @@ export interface LocalRedis {
   readonly dir: string;
   /** Stops the server (SIGKILL with `crash`: no final save) and, unless `keepData`, removes its folder. */
   stop(opts?: { crash?: boolean; keepData?: boolean }): Promise<void>;
-  /** Starts it again on the same port with the same data folder. */
-  restart(): Promise<void>;
+  /** Starts it again on the same port with the same data folder (after a SIGKILL with `crash`). */
+  restart(opts?: { crash?: boolean }): Promise<void>;
 }
 
 const freePort = () =>
@@ -58,7 +58,7 @@ export async function startLocalRedis(opts: { persist?: boolean; port?: number }
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', opts.persist ? 'yes' : 'no', '--appendfsync', 'always', '--protected-mode', 'yes'];
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const c = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
     let failed: Error | undefined;
     c.once('error', (e) => {
       failed = e;
@@ -87,8 +87,8 @@ export async function startLocalRedis(opts: { persist?: boolean; port?: number }
       await halt(crash);
       if (!keepData) await rm(dir, { recursive: true, force: true });
     },
-    restart: async () => {
-      await halt(false);
+    restart: async ({ crash = false } = {}) => {
+      await halt(crash);
       await launch();
     },
   };

@@ -67,6 +67,10 @@ describe('planBatch', () => {
     expect(id(doc, { out: '/p' })).not.toBe(id(doc));
     expect(id(doc, { backend: 'webgpu' })).not.toBe(id(doc));
     expect(id(setParam(doc, 'truncation', 'psi', 0.5))).not.toBe(id(doc));
+    const where = (o: object) => planBatch(doc, registry, { shard: 'seeds.seeds', size: 10, backend: 'cpu', out: '/o', ...o }).id;
+    expect(where({ root: '/a' })).not.toBe(where({ root: '/b' }));
+    expect(where({ root: '/a' })).not.toBe(where({ root: '/a', confine: '/a' }));
+    expect(where({ inputs: { 'model.path:m': 'h1' } })).not.toBe(where({ inputs: { 'model.path:m': 'h2' } }));
   });
 
   it('refuses a graph whose effect node sees all items at once (a grid), naming the node', async () => {
@@ -147,6 +151,9 @@ describe('runShard', () => {
     expect(await files(single)).toHaveLength(10);
     for (const f of await files(single)) expect(Buffer.compare(await readFile(join(dir, 'sharded', f)), await readFile(join(single, f))), f).toBe(0);
     expect(results.map((r) => r.files.map((f) => f.path))).toEqual([['seed-00008.png', 'seed-00009.png'], ['seed-00004.png', 'seed-00005.png', 'seed-00006.png', 'seed-00007.png'], ['seed-00000.png', 'seed-00001.png', 'seed-00002.png', 'seed-00003.png']]);
+    // One file name for every image would be overwritten shard after shard: refused in a shard even of one image.
+    const oneName = planBatch(setParam(doc, 'save', 'path', 'face.png'), registry, { shard: 'seeds.seeds', size: 1, backend: 'cpu', out: join(dir, 'one') });
+    await expect(runShard({ ...job, document: oneName.document }, oneName.shards[0]!, { registry, services: { compute } })).rejects.toThrow(/PATH_TEMPLATE: a batch job's images need \{index\}/);
     // The generator was opened once: later shards took it from the worker's cache.
     expect(results.slice(1).every((r) => r.counts.cached >= 1)).toBe(true);
   });

@@ -78,13 +78,35 @@ function withoutParam(doc: GraphDocument, axis: { node: string; param: string })
   return { ...doc, nodes: { ...doc.nodes, [axis.node]: { ...n, params } } };
 }
 
-export function planBatch(doc: GraphDocument, registry: Registry, opts: { shard: string; size: number; backend: string; out: string }): BatchPlan {
+/** Most shards one job may have (a queue entry each: ~1 KB of Redis while queued). */
+export const MAX_SHARDS = 100_000;
+
+export interface PlanOptions {
+  readonly shard: string;
+  readonly size: number;
+  readonly backend: string;
+  readonly out: string;
+  /** The folder the graph's paths are relative to, and a folder the job is confined to: both part of its id. */
+  readonly root?: string;
+  readonly confine?: string;
+  /** Content hashes of the files the graph reads besides its items (models …): part of the id, so a changed model is a new job. */
+  readonly inputs?: Readonly<Record<string, string>>;
+  readonly maxShards?: number;
+  readonly maxItems?: number;
+}
+
+export function planBatch(doc: GraphDocument, registry: Registry, opts: PlanOptions): BatchPlan {
   if (!Number.isSafeInteger(opts.size) || opts.size < 1) throw new UsageError(`--size ${opts.size}: a shard holds a whole number ≥ 1 of items`);
-  const axis = readAxis(doc, registry, opts.shard);
+  const axis = readAxis(doc, registry, opts.shard, opts.maxItems);
+  const shardCount = Math.ceil(axis.items.length / opts.size);
+  const maxShards = opts.maxShards ?? MAX_SHARDS;
+  if (shardCount > maxShards) throw new UsageError(`${axis.items.length} items in shards of ${opts.size} are ${shardCount} shards, more than a job may have (${maxShards}); raise --size`);
   const first = axis.items[0];
   const one = probe(doc, registry, axis, [first], 'one item');
   const two = probe(doc, registry, axis, [first, first], 'two items');
   const perItem = itemNodes(one, two, axis);
+  // The largest shard must check too (a node may bound how many items it takes).
+  if (opts.size > 2 && axis.items.length > 2) probe(doc, registry, axis, axis.items.slice(0, opts.size), `a shard of ${Math.min(opts.size, axis.items.length)} items`);
   // The job's document: as checked (migrated), the axis param as written (or absent), so nodes
   // that embed the document embed what one run of the graph would.
   const given = doc.nodes[axis.node]!.params;
@@ -98,7 +120,7 @@ export function planBatch(doc: GraphDocument, registry: Registry, opts: { shard:
     .sort()
     .map((name) => `${name}@${registry.plugin(name)?.version ?? "?"}`);
   const id = createHash('sha256')
-    .update(canonicalJson({ document, axis: { node: axis.node, param: axis.param }, size: opts.size, plugins, backend: opts.backend, out: opts.out }))
+    .update(canonicalJson({ document, axis: { node: axis.node, param: axis.param }, size: opts.size, plugins, backend: opts.backend, out: opts.out, root: opts.root ?? null, confine: opts.confine ?? null, inputs: opts.inputs ?? {} }))
     .digest('hex')
     .slice(0, 24);
   return { document, axis: { node: axis.node, param: axis.param, kind: axis.kind, total: axis.items.length }, size: opts.size, perItem, shards, id };

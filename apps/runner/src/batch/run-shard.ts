@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { NodeError, checkGraph, execute, formatDiagnostic, type FileAccess, type CacheContext, type CacheEntry, type GraphDocument, type OutputCache, type Registry, type RunServices } from '@stylegraph/core';
 import { NodeFiles } from '../host/node-files.js';
 import { WorkspaceError, Workspace } from '../server/workspace.js';
+import { UnrecoverableError } from 'bullmq';
 import { withAxisValue } from './axis.js';
 import type { Shard } from './plan.js';
 
@@ -86,7 +87,8 @@ export async function runShard(
   const check = checkGraph(withAxisValue(job.document, job.axis, shard.value), host.registry);
   if (!check.graph) {
     const first = check.diagnostics.find((d) => d.severity === 'error');
-    throw new ShardFailure(`shard ${shard.index}: the graph is invalid: ${first ? formatDiagnostic(first) : 'unknown error'}`);
+    // Not worth retrying: the same graph is invalid every time.
+    throw new UnrecoverableError(`shard ${shard.index}: the graph is invalid: ${first ? formatDiagnostic(first) : 'unknown error'}`);
   }
   const files = new NodeFiles({ readRoot: job.root, outDir: job.out, durable: true, ...(job.confine !== undefined && { outBase: job.confine }) });
   const offsets = Object.fromEntries(job.perItem.map((id) => [id, shard.offset]));

@@ -59,11 +59,15 @@ class WorkerHost {
     return r;
   }
 
+  /** A batch's record, kept for the last few batches only (a record holds the whole graph). */
   batch(id: string, load: () => Promise<BatchRecord | undefined>): Promise<BatchRecord | undefined> {
     const known = this.batches.get(id);
     if (known) return Promise.resolve(known);
     return load().then((b) => {
-      if (b) this.batches.set(id, b);
+      if (b) {
+        this.batches.set(id, b);
+        while (this.batches.size > KEPT_BATCHES) this.batches.delete(this.batches.keys().next().value!);
+      }
       return b;
     });
   }
@@ -72,6 +76,8 @@ class WorkerHost {
     for (const c of this.computes.values()) await c.then((x) => x.clear()).catch(() => undefined);
   }
 }
+
+const KEPT_BATCHES = 8;
 
 export const workerName = () => `${hostname()}:${process.pid}`;
 
@@ -97,8 +103,12 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; closed: Prom
       log(`shard ${shard.index} of ${batch.name}: ${shard.count} items in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
       return record;
     } catch (e) {
-      const message = e instanceof ShardFailure ? e.message : `shard ${shard.index}: ${(e as Error).message}`;
+      const final = e instanceof UnrecoverableError;
+      const message = e instanceof ShardFailure || final ? (e as Error).message : `shard ${shard.index}: ${(e as Error).message}`;
       log(`${batch.name}: ${message}`);
+      // Recorded before BullMQ hears of the last failure, so followers never wait on a shard that will not run again.
+      if (final || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await recordFailed(redis, id, shard.index, message);
+      if (final) throw e;
       throw new Error(message, { cause: e });
     }
   };
@@ -112,9 +122,9 @@ export function startWorker(opts: WorkerOptions): { worker: Worker; closed: Prom
     stalledInterval: Math.max(500, Math.floor(stall / 2)),
     maxStalledCount: 3,
   });
+  // A shard BullMQ fails on its own (stalled too often) is recorded here.
   worker.on('failed', (job, err) => {
-    if (!job) return;
-    if (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError) void recordFailed(redis, job.data.batch, job.data.shard.index, err.message).catch(() => undefined);
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void recordFailed(redis, job.data.batch, job.data.shard.index, err.message.startsWith('shard ') ? err.message : `shard ${job.data.shard.index}: ${err.message}`).catch(() => undefined);
   });
   worker.on('error', (e) => log(`worker: ${e.message}`));
   let closing: Promise<void> | undefined;

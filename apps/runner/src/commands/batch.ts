@@ -9,13 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { GraphDocumentSchema, type GraphDocument, type Registry } from '@stylegraph/core';
 import { UsageError, applySets, readGraphFile } from '../graph-file.js';
 import { loadRegistry } from '../host/plugins.js';
-import { connect, queueUrl, reachable, shardJobId, shardQueue } from '../batch/connection.js';
+import { MIN_STALL_MS, connect, queueUrl, reachable, redact, shardJobId, shardQueue } from '../batch/connection.js';
 import { planBatch, type BatchPlan } from '../batch/plan.js';
 import { submitBatch } from '../batch/submit.js';
 import { followBatch } from '../batch/follow.js';
 import { startLocalRedis, type LocalRedis } from '../batch/local-redis.js';
 import { failures, findBatch, markCancelled, progressOf, shardRecords, type BatchRecord } from '../batch/store.js';
 import { sweepTemporary } from '../batch/sweep.js';
+import { inputHashes } from '../batch/inputs.js';
+import { parseAxisSpec } from '../batch/axis.js';
+import { NodeFiles } from '../host/node-files.js';
 import { graphName } from './run.js';
 
 export interface BatchIo {
@@ -57,8 +60,12 @@ export async function planFor(path: string, opts: PlanOptions, io: Pick<BatchIo,
   const shard = opts.shard ?? doc.batch?.shard;
   if (!shard) throw new UsageError(`${path}: say which param holds the items: --shard node.param (e.g. seeds.seeds), or "batch": { "shard": … } in the graph`);
   const out = resolve(opts.out ?? `out/${graphName(path)}`);
-  const plan = planBatch(doc, registry, { shard, size: opts.size ?? doc.batch?.size ?? DEFAULT_SIZE, backend: opts.backend ?? 'auto', out });
-  return { plan, out, root: dirname(resolve(path)) };
+  const root = dirname(resolve(path));
+  const { node, param } = parseAxisSpec(shard);
+  const files = new NodeFiles({ readRoot: root, outDir: out });
+  const inputs = await inputHashes(doc, registry, { node, param }, (p) => files.hash(p));
+  const plan = planBatch(doc, registry, { shard, size: opts.size ?? doc.batch?.size ?? DEFAULT_SIZE, backend: opts.backend ?? 'auto', out, root, inputs });
+  return { plan, out, root };
 }
 
 const showValue = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v).slice(0, 120));
@@ -88,6 +95,25 @@ export interface RunBatchOptions extends PlanOptions {
   readonly cache?: string;
 }
 
+/** SIGTERM (a worker finishes its shard), then SIGKILL after a grace. */
+async function stopWorkers(workers: readonly ChildProcess[], graceMs = 10_000): Promise<void> {
+  const ended = (w: ChildProcess) => w.exitCode !== null || w.signalCode !== null;
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((res) => {
+          if (ended(w)) return res();
+          const timer = setTimeout(() => w.kill('SIGKILL'), graceMs);
+          w.once('exit', () => {
+            clearTimeout(timer);
+            res();
+          });
+          w.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
 const BIN = fileURLToPath(new URL('../../bin/stylegraph.js', import.meta.url));
 
 /** `--local N`: N `stylegraph worker` processes on this machine. */
@@ -95,8 +121,9 @@ function localWorkers(n: number, url: string, opts: RunBatchOptions, io: BatchIo
   return Array.from({ length: n }, () => {
     const args = [BIN, 'worker', '--queue', url, ...(opts.backend ? ['--backend', opts.backend] : []), ...(opts.stallMs ? ['--stall-ms', String(opts.stallMs)] : []), ...(opts.cache ? ['--cache', resolve(opts.cache)] : []), ...(opts.trust ?? []).flatMap((t) => ['--trust', t])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Each shard's line is the follower's business; anything else a worker says is passed on.
     child.stderr!.on('data', (b: Buffer) => {
-      for (const line of b.toString().split('\n')) if (/warning|error|cannot/i.test(line)) io.err(line);
+      for (const line of b.toString().split('\n')) if (line && !/^stylegraph worker: (shard \d+ of |taking shards from )/.test(line)) io.err(line);
     });
     return child;
   });
@@ -106,6 +133,8 @@ export async function batchRunCommand(path: string, opts: RunBatchOptions, io: B
   if (opts.queue && opts.local === undefined) queueUrl(opts.queue);
   if (!opts.queue && opts.local === undefined) throw new UsageError('say where the shards go: --queue redis://host:6379, or --local N to run N workers here');
   if (opts.local !== undefined && (!Number.isSafeInteger(opts.local) || opts.local < 1 || opts.local > 64)) throw new UsageError(`--local ${opts.local}: a number of workers from 1 to 64`);
+  if (opts.local !== undefined && opts.wait === false) throw new UsageError('--local workers stop when the command returns: --no-wait needs --queue and workers of their own');
+  if (opts.stallMs !== undefined && opts.stallMs < MIN_STALL_MS) throw new UsageError(`--stall-ms ${opts.stallMs}: at least ${MIN_STALL_MS}`);
   const { plan, out, root } = await planFor(path, opts, io);
   let local: LocalRedis | undefined;
   let workers: ChildProcess[] = [];
@@ -127,7 +156,9 @@ export async function batchRunCommand(path: string, opts: RunBatchOptions, io: B
     if (opts.wait === false) return 0;
     if (opts.local) workers = localWorkers(opts.local, url, opts, io);
     const record = (await findBatch(redis, plan.id))!;
-    const r = await followBatch(redis, queue, record, io);
+    const exited = () => (workers.length && workers.every((w) => w.exitCode !== null || w.signalCode !== null) ? `every --local worker exited (${workers.map((w) => w.exitCode ?? w.signalCode).join(', ')})` : undefined);
+    const r = await followBatch(redis, queue, record, io, { gone: exited });
+    if (r.gone) io.err(`stylegraph: ${r.gone}; the job is not finished (submit it again to resume)`);
     if (r.done === plan.shards.length) await sweepTemporary(out);
     const summary = await summaryOf(redis, record);
     if (opts.json) io.out(JSON.stringify(summary, null, 2));
@@ -135,8 +166,7 @@ export async function batchRunCommand(path: string, opts: RunBatchOptions, io: B
     io.err(`${r.cancelled ? 'cancelled' : r.failed.size ? 'failed' : 'done'}: ${r.done}/${plan.shards.length} shards (${summary.items.done} items, ${rate.toFixed(1)} items/s, ${(r.ms / 1000).toFixed(1)} s)${r.failed.size ? `; ${r.failed.size} failed` : ''}`);
     return r.done === plan.shards.length ? 0 : 1;
   } finally {
-    for (const w of workers) w.kill('SIGTERM');
-    await Promise.all(workers.map((w) => new Promise<void>((res) => (w.exitCode !== null ? res() : w.once('exit', () => res())))));
+    await stopWorkers(workers);
     await queue.close().catch(() => undefined);
     redis.disconnect();
     await local?.stop();
@@ -166,7 +196,7 @@ async function withJob<T>(idOrName: string, opts: { queue?: string }, run: (redi
   try {
     await reachable(redis, url);
     const b = await findBatch(redis, idOrName);
-    if (!b) throw new UsageError(`no batch job "${idOrName}" on ${url}`);
+    if (!b) throw new UsageError(`no batch job "${idOrName}" on ${redact(url)}`);
     return await run(redis, b);
   } finally {
     redis.disconnect();
@@ -195,8 +225,8 @@ export function batchCancelCommand(job: string, opts: { queue?: string }, io: Ba
         const j = await queue.getJob(shardJobId(b.id, i));
         const state = j ? await j.getState() : undefined;
         if (j && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
-          await j.remove();
-          removed++;
+          // One that a worker took meanwhile is locked: it finishes, the others are still removed.
+          if (await j.remove().then(() => true, () => false)) removed++;
         }
       }
     } finally {

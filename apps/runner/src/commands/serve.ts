@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../graph-file.js';
 import { startServer } from '../server/http-server.js';
+import { redact } from '../batch/connection.js';
 
 export interface ServeCommandOptions {
   readonly port: string;
@@ -29,7 +30,7 @@ export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: str
   });
   io.out(`stylegraph editor for ${workspace}`);
   io.out(`open ${running.url}`);
-  if (opts.queue !== undefined) io.out(`batch jobs go to ${opts.queue}`);
+  if (opts.queue !== undefined) io.out(`batch jobs go to ${redact(opts.queue)}`);
   if (running.token !== undefined) io.err('bound to a non-loopback address: every request needs the token in that URL');
   await new Promise<void>((done) => {
     if (!io.signal) return;

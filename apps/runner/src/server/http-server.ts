@@ -77,7 +77,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     warn: (m) => console.error(`stylegraph serve: warning: ${m}`),
   });
   const browserPlugins = (await Promise.all(loaded.map(browserPlugin))).filter((p): p is BrowserPlugin => p !== undefined);
-  const batchRedis = opts.queue === undefined ? undefined : connect(queueUrl(opts.queue));
+  const batchRedis = opts.queue === undefined ? undefined : connect(queueUrl(opts.queue), { commandTimeoutMs: 5000 });
   const batch = batchRedis && { redis: batchRedis, queue: shardQueue(batchRedis) };
   const trpc = createHTTPHandler({
     router: appRouter,

@@ -121,8 +121,8 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       inputKeys[port] = `${keys.get(src.node)}.${src.port}`;
     }
     // The plugin's version is in the key: an upgraded plugin (a fixed bug, same node version) recomputes.
-    const batchOffset = opts.shard?.offsets[id] ?? 0;
-    const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, plugin: `${n.pluginName}@${n.pluginVersion}`, params: n.params, inputs: inputKeys, ...(batchOffset !== 0 && { batchOffset }) }));
+    const batchOffset = opts.shard && Object.hasOwn(opts.shard.offsets, id) ? opts.shard.offsets[id] : undefined;
+    const preKey = await sha256Hex(canonicalJson({ type: n.def.type, version: n.def.version, plugin: `${n.pluginName}@${n.pluginVersion}`, params: n.params, inputs: inputKeys, ...(batchOffset && { batchOffset }) }));
     const cacheable = n.def.purity !== 'effect' && opts.cache;
     const cacheCtx = { kinds: Object.fromEntries(Object.entries(n.def.outputs).map(([p, spec]) => [p, kindOf(spec)])), files: opts.files };
     // A cache that cannot answer (a corrupt entry, a handle whose file changed) is a miss.
@@ -142,7 +142,7 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
     }
     emit({ type: 'node-start', node: id });
     const recording = recordingServices(services, n.def.type);
-    const { ctx, reads } = makeNodeContext({ nodeId: id, document: opts.shard?.document ?? graph.document, ...(n.params && { params: n.params }), batchOffset, services: recording.view, files: opts.files, signal: controller.signal, emit });
+    const { ctx, reads } = makeNodeContext({ nodeId: id, document: opts.shard?.document ?? graph.document, ...(n.params && { params: n.params }), ...(batchOffset !== undefined && { batchOffset }), services: recording.view, files: opts.files, signal: controller.signal, emit });
     const start = performance.now();
     try {
       ctx.throwIfAborted();

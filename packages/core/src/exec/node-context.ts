@@ -50,7 +50,7 @@ export function makeNodeContext({ nodeId, document, params, batchOffset, service
     nodeId,
     ...(document && { document }),
     ...(params && { params }),
-    ...(batchOffset !== undefined && batchOffset !== 0 && { batchOffset }),
+    ...(batchOffset !== undefined && { batchOffset }),
     services: services ?? ({} as RunServices),
     signal,
     files: recorded,

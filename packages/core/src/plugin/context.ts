@@ -35,7 +35,7 @@ export interface RunContext {
   readonly params?: Readonly<Record<string, unknown>>;
   /**
    * When this run is one shard of a batch job and this node's batch is the job's item axis: the
-   * job-wide index of batch element 0 (absent: 0). A node that names or seeds items by their
+   * job-wide index of batch element 0 (present, 0 included, only then). A node that names or seeds items by their
    * batch index uses `(batchOffset ?? 0) + b`, so a shard writes and draws what the whole run would.
    */
   readonly batchOffset?: number;

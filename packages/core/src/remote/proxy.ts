@@ -89,7 +89,7 @@ export function remotePlugin(wire: PluginWire, { label, link, kind }: RemotePlug
     // Messages of the call arrive later, never while `run` starts it.
     let call: RemoteCall;
     try {
-      call = link.run({ op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }), ...(ctx.batchOffset && { batchOffset: ctx.batchOffset }) }, ctx, onMessage);
+      call = link.run({ op: 'run', type: n.type, nodeId: ctx.nodeId, params, inputs: wires, ...(ctx.document && { document: ctx.document as never }), ...(ctx.batchOffset !== undefined && { batchOffset: ctx.batchOffset }) }, ctx, onMessage);
     } catch (e) {
       await release(Object.values(wires));
       throw e;

@@ -71,7 +71,7 @@ export function servePlugin(plugin: PluginDefinition, { send, values }: PluginSe
       const ctx: RunContext = {
         nodeId: m.nodeId,
         ...(m.document !== undefined && { document: m.document as never }),
-        ...(typeof m.batchOffset === 'number' && Number.isSafeInteger(m.batchOffset) && m.batchOffset > 0 && { batchOffset: m.batchOffset }),
+        ...(typeof m.batchOffset === 'number' && Number.isSafeInteger(m.batchOffset) && m.batchOffset >= 0 && { batchOffset: m.batchOffset }),
         params: parsed.data,
         services,
         signal: abort.signal,

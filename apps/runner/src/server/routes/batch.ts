@@ -9,12 +9,17 @@ import { GraphDocumentSchema, z } from '@stylegraph/core';
 import { TRPCError } from '@trpc/server';
 import { graphName } from '../../commands/run.js';
 import { planBatch } from '../../batch/plan.js';
+import { inputHashes } from '../../batch/inputs.js';
+import { parseAxisSpec } from '../../batch/axis.js';
+import { RunFiles } from '../run-files.js';
 import { submitBatch } from '../../batch/submit.js';
 import { failures, findBatch, progressOf } from '../../batch/store.js';
 import { procedure, router, type ServerContext } from '../trpc.js';
 import { graphInput } from './graph.js';
 
 const DEFAULT_SIZE = 256;
+const HTTP_MAX_SHARDS = 10_000;
+const HTTP_MAX_ITEMS = 1_000_000;
 const batchInput = z.object({
   graph: graphInput,
   path: z.string().max(1000).optional(),
@@ -35,7 +40,10 @@ async function planOf(ctx: ServerContext, input: z.infer<typeof batchInput>) {
   const out = join(ctx.workspace.root, 'out', file ? graphName(basename(file)) : 'untitled');
   const shard = input.shard ?? parsed.data.batch?.shard;
   if (!shard) throw new TRPCError({ code: 'BAD_REQUEST', message: 'say which param holds the items (node.param, e.g. seeds.seeds), or give the graph a "batch": { "shard": … }' });
-  const plan = planBatch(parsed.data, ctx.registry, { shard, size: input.size ?? parsed.data.batch?.size ?? DEFAULT_SIZE, backend: 'auto', out });
+  const files = new RunFiles(ctx.workspace, root, out);
+  const inputs = await inputHashes(parsed.data, ctx.registry, parseAxisSpec(shard), (p) => files.hash(p));
+  // Bounded for a client: a plan is built in the server's memory and every shard is a queue entry.
+  const plan = planBatch(parsed.data, ctx.registry, { shard, size: input.size ?? parsed.data.batch?.size ?? DEFAULT_SIZE, backend: 'auto', out, root, confine: ctx.workspace.root, inputs, maxShards: HTTP_MAX_SHARDS, maxItems: HTTP_MAX_ITEMS });
   return { plan, root, out, name: `${file ? graphName(basename(file)) : 'untitled'}-${plan.id.slice(0, 8)}` };
 }
 

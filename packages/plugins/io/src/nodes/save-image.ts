@@ -47,6 +47,8 @@ export const SaveImage = defineNode({
     const [B, C, H, W] = inputs.image.dims as [number, number, number, number];
     if (![1, 3, 4].includes(C)) throw new NodeError('IMAGE_CHANNELS', `PNG needs 1, 3 or 4 channels, the image has ${C}`);
     if (B > 1 && !/\{index/.test(params.path)) throw new NodeError('PATH_TEMPLATE', `${B} images need {index} in the path template "${params.path}"`);
+    // In a shard of a batch job every shard writes its images: one name for all would be overwritten.
+    if (ctx.batchOffset !== undefined && !/\{index/.test(params.path)) throw new NodeError('PATH_TEMPLATE', `a batch job's images need {index} in the path template "${params.path}"`);
     const text: Record<string, string> = params.embedGraph && ctx.document ? { [PNG_GRAPH_KEY]: asciiJson({ graph: ctx.document, node: ctx.nodeId, params: ctx.params }) } : {};
     for (let b = 0; b < B; b++) {
       ctx.throwIfAborted();
