@@ -32,7 +32,7 @@ export function BatchProgress({ id, name }: { id: string; name: string }) {
       clearTimeout(timer);
     };
   }, [id]);
-  const finished = s !== undefined && s.done + s.failed >= s.shards;
+  const finished = s !== undefined && (s.done + s.failed >= s.shards || s.cancelled);
   return (
     <span className="batch-progress" data-testid="batch-progress" data-finished={finished ? 'yes' : 'no'}>
       batch {name}: {s ? `${s.done}/${s.shards} shards` : '…'}
@@ -40,6 +40,12 @@ export function BatchProgress({ id, name }: { id: string; name: string }) {
       {s && !finished && s.workers === 0 && ' · no worker connected (stylegraph worker --queue …)'}
       {error && ` · ${error}`}
       {s && s.shards > 0 && <progress max={s.shards} value={s.done + s.failed} />}
+      {s && !finished && !s.cancelled && (
+        <button type="button" className="link" data-testid="batch-cancel" onClick={() => void api.batch.cancel.mutate({ id }).then(() => setS({ ...s, cancelled: true }), (e: unknown) => setError(errorMessage(e)))}>
+          cancel
+        </button>
+      )}
+      {s?.cancelled && ' · cancelled (submit it again to resume)'}
     </span>
   );
 }

@@ -9,13 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { GraphDocumentSchema, type GraphDocument, type Registry } from '@stylegraph/core';
 import { UsageError, applySets, readGraphFile } from '../graph-file.js';
 import { loadRegistry } from '../host/plugins.js';
-import { MIN_STALL_MS, connect, queueUrl, reachable, redact, shardJobId, shardQueue } from '../batch/connection.js';
+import { MIN_STALL_MS, connect, queueUrl, reachable, redact, shardQueue } from '../batch/connection.js';
 import { planBatch, type BatchPlan } from '../batch/plan.js';
 import { submitBatch } from '../batch/submit.js';
 import { followBatch } from '../batch/follow.js';
 import { startLocalRedis, type LocalRedis } from '../batch/local-redis.js';
-import { failures, findBatch, markCancelled, progressOf, shardRecords, type BatchRecord } from '../batch/store.js';
+import { failures, findBatch, progressOf, shardRecords, type BatchRecord } from '../batch/store.js';
 import { sweepTemporary } from '../batch/sweep.js';
+import { cancelBatch } from '../batch/cancel.js';
 import { inputHashes } from '../batch/inputs.js';
 import { parseAxisSpec } from '../batch/axis.js';
 import { NodeFiles } from '../host/node-files.js';
@@ -217,18 +218,10 @@ export function batchStatusCommand(job: string, opts: { queue?: string; json?: b
 
 export function batchCancelCommand(job: string, opts: { queue?: string }, io: BatchIo): Promise<number> {
   return withJob(job, opts, async (redis, b) => {
-    await markCancelled(redis, b.id);
     const queue = shardQueue(redis);
-    let removed = 0;
+    let removed: number;
     try {
-      for (let i = 0; i < b.shards; i++) {
-        const j = await queue.getJob(shardJobId(b.id, i));
-        const state = j ? await j.getState() : undefined;
-        if (j && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
-          // One that a worker took meanwhile is locked: it finishes, the others are still removed.
-          if (await j.remove().then(() => true, () => false)) removed++;
-        }
-      }
+      removed = await cancelBatch(redis, queue, b);
     } finally {
       await queue.close();
     }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { startServer, type RunningServer } from './http-server.js';
+import { startLocalRedis, type LocalRedis } from '../batch/local-redis.js';
 import type { AppRouter } from './router.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -34,5 +35,33 @@ describe('batch routes', () => {
     big.nodes.seeds!.params.seeds = '0-1000000';
     await expect(c.batch.plan.query({ graph: big, path: 'examples/dataset.graph.json', size: 1000 })).rejects.toThrow(/takes the list past 1000000 seeds/);
     await expect(c.batch.plan.query({ graph, path: '../outside.graph.json' })).rejects.toThrow(/outside the workspace/);
+  });
+});
+
+describe('batch routes with a queue', () => {
+  let redis: LocalRedis;
+  let s: RunningServer;
+  beforeAll(async () => {
+    redis = await startLocalRedis();
+    s = await startServer({ workspace: repoRoot, port: 0, queue: redis.url });
+  });
+  afterAll(async () => {
+    await s?.close();
+    await redis?.stop();
+  });
+
+  it('submits a job of the workspace, follows it and cancels it (no worker runs here)', async () => {
+    const c = client(s);
+    const graph = JSON.parse(await readFile(`${repoRoot}examples/dataset.graph.json`, 'utf8'));
+    expect(await c.batch.available.query()).toEqual({ queue: true });
+    const job = await c.batch.submit.mutate({ graph, path: 'examples/dataset.graph.json', size: 500 });
+    expect(job).toMatchObject({ shards: 4, items: 2000, queued: 4, alreadyDone: 0, out: 'out/dataset' });
+    expect(job.name).toBe(`dataset-${job.id.slice(0, 8)}`);
+    // Submitted again: the same job, nothing queued twice.
+    expect(await c.batch.submit.mutate({ graph, path: 'examples/dataset.graph.json', size: 500 })).toMatchObject({ id: job.id, queued: 0 });
+    expect(await c.batch.status.query({ id: job.id })).toMatchObject({ shards: 4, done: 0, failed: 0, cancelled: false, workers: 0 });
+    expect(await c.batch.cancel.mutate({ id: job.id })).toEqual({ removed: 4 });
+    expect(await c.batch.status.query({ id: job.id })).toMatchObject({ cancelled: true, done: 0 });
+    await expect(c.batch.status.query({ id: 'f'.repeat(24) })).rejects.toThrow(/no batch job f+ from this workspace/);
   });
 });

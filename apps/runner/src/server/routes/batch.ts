@@ -1,6 +1,7 @@
 /**
  * Batch jobs from the editor, when the server was started with `--queue`: plan a graph's shards,
- * submit them to the queue the workers take shards from, follow a job. What a client sends is
+ * submit them to the queue the workers take shards from, follow or cancel a job (of this
+ * workspace only: jobs from the command line are not a client's to see). What a client sends is
  * data: the graph is checked, its shard workers read and write inside the workspace only
  * (`confine`), and outputs go to `out/<graph name>/` as for the server's own runs.
  */
@@ -14,6 +15,7 @@ import { parseAxisSpec } from '../../batch/axis.js';
 import { RunFiles } from '../run-files.js';
 import { submitBatch } from '../../batch/submit.js';
 import { failures, findBatch, progressOf } from '../../batch/store.js';
+import { cancelBatch } from '../../batch/cancel.js';
 import { procedure, router, type ServerContext } from '../trpc.js';
 import { graphInput } from './graph.js';
 
@@ -63,10 +65,18 @@ export const batchRoutes = router({
     return { id: plan.id, name, shards: plan.shards.length, items: plan.axis.total, queued: s.queued, retried: s.retried, alreadyDone: s.alreadyDone, out: ctx.workspace.relative(out) };
   }),
 
+  /** Removes the job's queued shards; running ones finish. Only jobs of this workspace. */
+  cancel: procedure.input(z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })).mutation(async ({ ctx, input }) => {
+    const q = queueOf(ctx);
+    const b = await findBatch(q.redis, input.id);
+    if (!b || b.job.confine !== ctx.workspace.root) throw new TRPCError({ code: 'NOT_FOUND', message: `no batch job ${input.id} from this workspace` });
+    return { removed: await cancelBatch(q.redis, q.queue, b) };
+  }),
+
   status: procedure.input(z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) })).query(async ({ ctx, input }) => {
     const q = queueOf(ctx);
     const b = await findBatch(q.redis, input.id);
-    if (!b) throw new TRPCError({ code: 'NOT_FOUND', message: `no batch job ${input.id}` });
+    if (!b || b.job.confine !== ctx.workspace.root) throw new TRPCError({ code: 'NOT_FOUND', message: `no batch job ${input.id} from this workspace` });
     const [p, failed, workers] = await Promise.all([progressOf(q.redis, b.id), failures(q.redis, b.id), q.queue.getWorkersCount()]);
     return { id: b.id, name: b.name, shards: b.shards, items: b.items, done: p.done, failed: p.failed, cancelled: b.cancelled, workers, failures: [...failed].slice(0, 5).map(([shard, error]) => ({ shard, error })) };
   }),
