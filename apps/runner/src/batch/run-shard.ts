@@ -3,10 +3,10 @@
  * the axis offset to the shard's first item, files written atomically and synced to disk before
  * it returns. Knows nothing of queues, so the same code runs a shard from Redis or in a test.
  */
-import { resolve } from 'node:path';
-import { NodeError, checkGraph, execute, formatDiagnostic, type FileAccess, type CacheContext, type CacheEntry, type GraphDocument, type OutputCache, type Registry, type RunServices } from '@stylegraph/core';
+import { MemoryCache, checkGraph, execute, formatDiagnostic, type CacheContext, type CacheEntry, type GraphDocument, type OutputCache, type Registry, type RunServices } from '@stylegraph/core';
 import { NodeFiles } from '../host/node-files.js';
-import { WorkspaceError, Workspace } from '../server/workspace.js';
+import { Workspace } from '../server/workspace.js';
+import { RunFiles } from '../server/run-files.js';
 import { UnrecoverableError } from 'bullmq';
 import { withAxisValue } from './axis.js';
 import type { Shard } from './plan.js';
@@ -24,24 +24,6 @@ export interface ShardJob {
    * workspace), as for the server's own runs; absent for a job from the command line.
    */
   readonly confine?: string;
-}
-
-/** `files` with every read checked to stay inside `workspace` (links resolved). */
-function confinedReads(files: NodeFiles, root: string, workspace: Workspace): FileAccess {
-  const check = async (path: string) => {
-    try {
-      await workspace.resolve(workspace.relative(resolve(root, path)));
-    } catch (e) {
-      if (e instanceof WorkspaceError) throw new NodeError('FILE_READ', `cannot read ${path}: outside the workspace`);
-      throw e;
-    }
-  };
-  return {
-    read: async (p) => (await check(p), files.read(p)),
-    exists: async (p) => (await check(p), files.exists(p)),
-    hash: async (p) => (await check(p), files.hash(p)),
-    write: (p, d) => files.write(p, d),
-  };
 }
 
 export interface ShardResult {
@@ -65,17 +47,13 @@ export class ShardFailure extends Error {
  * Keeps handle outputs (a loaded generator, …) between shards, so a worker opens each model
  * once; tensors are never kept (every shard's are different, and large).
  */
-export class HandleCache implements OutputCache {
-  private readonly entries = new Map<string, CacheEntry>();
-  constructor(private readonly capacity = 32) {}
-  async get(preKey: string): Promise<CacheEntry | undefined> {
-    return this.entries.get(preKey);
+export class HandleCache extends MemoryCache {
+  constructor(capacity = 32) {
+    super(capacity);
   }
-  async set(preKey: string, entry: CacheEntry, ctx: CacheContext): Promise<void> {
-    if (Object.values(ctx.kinds).some((k) => k.tensor)) return;
-    this.entries.delete(preKey);
-    this.entries.set(preKey, entry);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  override async set(preKey: string, entry: CacheEntry, ctx?: CacheContext): Promise<void> {
+    if (ctx && Object.values(ctx.kinds).some((k) => k.tensor)) return;
+    await super.set(preKey, entry);
   }
 }
 
@@ -90,10 +68,11 @@ export async function runShard(
     // Not worth retrying: the same graph is invalid every time.
     throw new UnrecoverableError(`shard ${shard.index}: the graph is invalid: ${first ? formatDiagnostic(first) : 'unknown error'}`);
   }
-  const files = new NodeFiles({ readRoot: job.root, outDir: job.out, durable: true, ...(job.confine !== undefined && { outBase: job.confine }) });
+  // A confined job reads and writes as the server's own runs do (RunFiles); either way every file is synced before the shard is done.
+  const files = job.confine === undefined ? new NodeFiles({ readRoot: job.root, outDir: job.out, durable: true }) : new RunFiles(new Workspace(job.confine), job.root, job.out, { durable: true });
   const offsets = Object.fromEntries(job.perItem.map((id) => [id, shard.offset]));
   const summary = await execute(check.graph, {
-    files: job.confine === undefined ? files : confinedReads(files, job.root, new Workspace(job.confine)),
+    files,
     services: { ...host.services, hostFolders: { graphDir: job.root, out: job.out } },
     shard: { document: job.document, offsets },
     ...(host.cache && { cache: host.cache }),

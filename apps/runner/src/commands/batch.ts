@@ -21,14 +21,10 @@ import { inputHashes } from '../batch/inputs.js';
 import { parseAxisSpec } from '../batch/axis.js';
 import { NodeFiles } from '../host/node-files.js';
 import { graphName } from './run.js';
+import type { CliIo } from '../cli.js';
 
-export interface BatchIo {
-  readonly out: (s: string) => void;
-  readonly err: (s: string) => void;
-  readonly isTTY: boolean;
-  readonly signal?: AbortSignal;
-  readonly write?: (s: string) => void;
-}
+/** The CLI's io (`write`: progress lines on a terminal). */
+export type BatchIo = CliIo;
 
 export interface PlanOptions {
   readonly shard?: string;

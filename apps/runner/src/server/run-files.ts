@@ -15,12 +15,18 @@ export class RunFiles implements FileAccess {
   /** The run's folders, for the host service `hostFolders`. */
   readonly folders: HostFolders;
 
+  /** With `durable`: the files written (relative to the output folder) and their SHA-256. */
+  get durable(): readonly { path: string; sha256: string }[] {
+    return this.inner.durable;
+  }
+
   constructor(
     private readonly workspace: Workspace,
     private readonly readRoot: string,
     outDir: string,
+    opts: { readonly durable?: boolean } = {},
   ) {
-    this.inner = new NodeFiles({ readRoot, outDir, outBase: workspace.root });
+    this.inner = new NodeFiles({ readRoot, outDir, outBase: workspace.root, ...(opts.durable && { durable: true }) });
     this.folders = { graphDir: readRoot, out: outDir };
   }
 
