@@ -184,6 +184,10 @@ describe('editor (Chromium + stylegraph serve)', () => {
     await page.keyboard.press('Enter');
     const node = page.getByTestId('node-loadImage');
     await node.waitFor();
+    // Select it for the inspector. (The editor selects an added node itself, but on a loaded CI
+    // machine that selection was once lost; what this test is about is the node's file picker.)
+    await node.locator('.sg-node-head').click();
+    await page.locator('[data-testid="node-loadImage"].selected').waitFor();
     const path = page.getByTestId('param-loadImage-path');
     // A param the node reads a file from offers the workspace's files its pattern accepts.
     // The list loads from the server: wait for its first option.
