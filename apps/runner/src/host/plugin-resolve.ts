@@ -18,6 +18,8 @@ export const HOST_PACKAGES = [
   '@stylegraph/plugin-stylegan',
   '@stylegraph/plugin-io',
   '@stylegraph/plugin-faces',
+  '@stylegraph/plugin-attacks',
+  '@stylegraph/plugin-watermark',
 ] as const;
 
 // Runs on the loader thread: plain JavaScript, handed the host's URLs in `initialize`.

@@ -26,8 +26,10 @@ import { stdPlugin } from '@stylegraph/plugin-std';
 import { styleganPlugin } from '@stylegraph/plugin-stylegan';
 import { ioPlugin } from '@stylegraph/plugin-io';
 import { facesPlugin } from '@stylegraph/plugin-faces';
+import { attacksPlugin } from '@stylegraph/plugin-attacks';
+import { watermarkPlugin } from '@stylegraph/plugin-watermark';
 
-export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin, ioPlugin, facesPlugin];
+export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin];
 
 /** The keyword an installed package's package.json carries to be loadable because a graph requires it. */
 export const PLUGIN_KEYWORD = 'stylegraph-plugin';

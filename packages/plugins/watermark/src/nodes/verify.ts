@@ -1,0 +1,31 @@
+/** `watermark/Verify`: whether each image carries this key's mark with the expected payload. */
+import { defineNode, z } from '@stylegraph/core';
+import { hexToBits, verify, MIN_SIDE } from '../core/watermark.js';
+import { checkImage, fprParam, item, keyParams, payloadParam, readKey } from './params.js';
+import { batchReport } from './report.js';
+
+export const Verify = defineNode({
+  type: 'watermark/Verify',
+  version: 1,
+  title: 'Verify watermark',
+  category: 'Watermark',
+  description: 'Tests each image for the keyed mark with the expected payload: matched bits and an exact binomial p-value.',
+  inputs: { image: { type: 'Image', shape: ['B', 3, 'H', 'W'] } },
+  outputs: { report: { type: 'Report' } },
+  params: z.object({ ...keyParams, payload: payloadParam, fpr: fprParam }),
+  fileParams: ['keyFile'],
+  purity: 'pure',
+  run: async ({ inputs, params, ctx }) => {
+    const [B, H, W] = checkImage(inputs.image.dims, 'watermark/Verify', MIN_SIDE);
+    const key = await readKey(params, ctx);
+    const payload = hexToBits(params.payload);
+    const items = [];
+    for (let b = 0; b < B; b++) {
+      ctx.throwIfAborted();
+      const r = await verify(item(inputs.image.data, b, H, W), key, payload, params.fpr);
+      items.push({ detected: r.detected ? 1 : 0, pValue: r.pValue, matchedBits: r.matchedBits, payloadBits: payload.length, agreements: r.agreements, trials: r.trials });
+      ctx.progress((b + 1) / B);
+    }
+    return { report: batchReport(items) };
+  },
+});
