@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePng } from '@stylegraph/plugin-io';
 import { stylegraph } from './run-cli.js';
 
-export const FIGURE_EXAMPLES = ['generate', 'style-mixing', 'truncation-sweep', 'noise-variation', 'interpolation', 'mixing-ci'] as const;
+export const FIGURE_EXAMPLES = ['generate', 'style-mixing', 'truncation-sweep', 'noise-variation', 'interpolation', 'mixing-ci', 'watermark-robustness'] as const;
 const MIN_PSNR = 45;
 
 /** PSNR in dB between two PNG files' RGBA bytes (999 when identical). */
@@ -37,6 +37,19 @@ describe('figure examples against their golden images', () => {
       expect(db, `${name}/${f}: ${db.toFixed(1)} dB`).toBeGreaterThanOrEqual(MIN_PSNR);
     }
     if (name === 'interpolation') expect(readdirSync(join(out, 'frames'))).toHaveLength(33);
+    if (name === 'watermark-robustness') {
+      const report = JSON.parse(readFileSync(join(out, 'robustness.json'), 'utf8')) as Record<string, number>;
+      expect(report['unmarked.detected']).toBe(0);
+      expect(report['jpeg80.decoded.payload.0']).toBe('5eed1e55c0ffee42');
+    }
+  });
+
+  it('watermark-robustness fails naming the floor when the mark is too weak to survive', () => {
+    const out = mkdtempSync(join(tmpdir(), 'stylegraph-watermark-'));
+    // At 60 dB the change rounds away in 8-bit pixels: every attacked copy loses the mark.
+    const r = stylegraph(['run', 'examples/watermark-robustness.graph.json', '--out', out, '--set', 'embed.psnr=60']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('of 8 payloads must survive');
   });
 
   it('mixing-ci fails naming the assertion when its promise is broken', () => {

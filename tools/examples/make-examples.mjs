@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { serializeGraph } from '@stylegraph/core';
 
 const MODEL = '../models/faces64';
-const P = { sg: '@stylegraph/plugin-stylegan', io: '@stylegraph/plugin-io', std: '@stylegraph/plugin-std' };
+const P = { sg: '@stylegraph/plugin-stylegan', io: '@stylegraph/plugin-io', std: '@stylegraph/plugin-std', faces: '@stylegraph/plugin-faces', wm: '@stylegraph/plugin-watermark', attacks: '@stylegraph/plugin-attacks' };
 
 /** Nodes as [id, type, params, x, y]; edges as "a.out>b.in". */
 function graph(title, description, plugins, nodes, edges) {
@@ -23,6 +23,64 @@ function graph(title, description, plugins, nodes, edges) {
   };
 }
 const gen = (...targets) => targets.map((t) => `model.generator>${t}.generator`);
+
+/**
+ * The watermark robustness check (CI-sized): marks 8 rendered faces, attacks them, verifies the
+ * payload after each attack into one report (robustness.json), asserts the floors, and draws the
+ * figure: original, marked, 10× difference, three attacked versions.
+ */
+function watermarkRobustness() {
+  const KEY = 'example key: use keyFile for a real one';
+  const PAYLOAD = '5eed1e55c0ffee42';
+  const attacks = [
+    ['jpeg80', 'attack/Jpeg', { quality: 80 }],
+    ['jpeg50', 'attack/Jpeg', { quality: 50 }],
+    ['resize05', 'attack/Resize', { scale: 0.5 }],
+    ['crop50', 'attack/Crop', { area: 0.5, x: 0.8, y: 0.3 }],
+    ['rotate5', 'attack/Rotate', { degrees: 5 }],
+    ['bright13', 'attack/Brightness', { factor: 1.3 }],
+    ['blur1', 'attack/Blur', { sigma: 1 }],
+    ['chain', 'attack/Chain', { steps: [{ attack: 'jpeg', quality: 80 }, { attack: 'resize', scale: 0.75 }, { attack: 'crop', area: 0.81, x: 0.3, y: 0.6 }, { attack: 'jpeg', quality: 75 }] }],
+  ];
+  // Floors: exact payloads of 8 (the committed run recovers every one).
+  const floors = { clean: 8, jpeg80: 8, jpeg50: 7, resize05: 7, crop50: 7, rotate5: 7, bright13: 7, blur1: 7, chain: 6 };
+  const nodes = [
+    ['faces', 'faces/RenderFaces', { seeds: '0-7', size: 256 }, 0, 200],
+    ['embed', 'watermark/Embed', { key: KEY, payload: PAYLOAD }, 240, 200],
+    ['clean', 'watermark/Verify', { key: KEY, payload: PAYLOAD, prefix: 'clean.' }, 720, 0],
+    ['unmarked', 'watermark/Verify', { key: KEY, payload: PAYLOAD, prefix: 'unmarked.' }, 720, 120],
+  ];
+  const edges = ['faces.image>embed.image', 'embed.image>clean.image', 'faces.image>unmarked.image', 'clean.report>unmarked.into'];
+  let last = 'unmarked';
+  attacks.forEach(([id, type, params], i) => {
+    nodes.push([id, type, params, 480, 240 + 100 * i], [`${id}Verify`, 'watermark/Verify', { key: KEY, payload: PAYLOAD, prefix: `${id}.` }, 720, 240 + 100 * i]);
+    edges.push(`embed.image>${id}.image`, `${id}.image>${id}Verify.image`, `${last}.report>${id}Verify.into`);
+    last = `${id}Verify`;
+  });
+  nodes.push(['decode', 'watermark/Decode', { key: KEY, prefix: 'jpeg80.decoded.' }, 960, 240]);
+  edges.push('jpeg80.image>decode.image', `${last}.report>decode.into`);
+  nodes.push(['save', 'std/SaveReport', { path: 'robustness.json' }, 1200, 0]);
+  edges.push('decode.report>save.report');
+  const asserts = [['noFalse', { key: 'unmarked.detected', op: '==', than: 0, message: 'an unmarked image must never be detected' }]];
+  for (const [k, n] of Object.entries(floors)) asserts.push([`${k}Floor`, { key: `${k}.exact`, op: '>=', than: n, message: `at least ${n} of 8 payloads must survive ${k}` }]);
+  asserts.forEach(([id, params], i) => {
+    nodes.push([id, 'std/Assert', params, 1200, 120 + 90 * i]);
+    edges.push(`decode.report>${id}.report`);
+  });
+  nodes.push(
+    ['figure', 'watermark/Comparison', { gain: 10, item: 3 }, 960, 0],
+    ['grid', 'io/ImageGrid', { cols: 6, padding: 2, labels: ['original', 'marked', 'diff x10', 'jpeg 50', 'rotate 5', 'crop 50%'] }, 1200, -120],
+    ['saveFigure', 'io/SaveImage', { path: 'watermark-figure.png' }, 1440, -120],
+  );
+  edges.push('faces.image>figure.original', 'embed.image>figure.marked', 'jpeg50.image>figure.attacked1', 'rotate5.image>figure.attacked2', 'crop50.image>figure.attacked3', 'figure.image>grid.image', 'grid.image>saveFigure.image');
+  return graph(
+    'Watermark robustness (CI)',
+    'Marks 8 rendered faces with a keyed 64-bit watermark, attacks them (JPEG 80 and 50, resize ×0.5, half-area crop, 5° rotation, brightness ×1.3, blur σ 1, and a chain), verifies the payload after each into robustness.json, asserts the floors and that unmarked images are never detected, and draws the figure. Exit 1 names a failed floor.',
+    ['faces', 'wm', 'attacks', 'io', 'std'],
+    nodes,
+    edges,
+  );
+}
 
 const examples = {
   generate: graph(
@@ -208,6 +266,7 @@ const examples = {
       'coarseVsA.report>coarseChanges.report',
     ],
   ),
+  'watermark-robustness': watermarkRobustness(),
 };
 
 for (const [name, doc] of Object.entries(examples)) {

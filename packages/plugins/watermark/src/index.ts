@@ -4,8 +4,9 @@ import { Embed } from './nodes/embed.js';
 import { Decode } from './nodes/decode.js';
 import { Verify } from './nodes/verify.js';
 import { Bits } from './nodes/kinds.js';
+import { Comparison } from './nodes/comparison.js';
 
-export { Embed, Decode, Verify, Bits };
+export { Embed, Decode, Verify, Comparison, Bits };
 export { embed, decode, verify, capacityBits, hexToBits, bitsToHex, MIN_SIDE, type RgbImage, type DecodeResult, type VerifyResult } from './core/watermark.js';
 
 export const watermarkPlugin = definePlugin({
@@ -13,7 +14,7 @@ export const watermarkPlugin = definePlugin({
   version: '0.1.0',
   apiVersion: PLUGIN_API_VERSION,
   description: 'A keyed, robust invisible watermark: embed, decode (searching scale, rotation, offset), verify with an exact p-value.',
-  nodes: [Embed, Decode, Verify],
+  nodes: [Embed, Decode, Verify, Comparison],
   kinds: [Bits],
 });
 

@@ -3,7 +3,7 @@ import { defineNode, tensor, z } from '@stylegraph/core';
 import { bitsToHex, decode, MIN_SIDE } from '../core/watermark.js';
 import { MAX_PAYLOAD_BITS } from '../core/layout.js';
 import { Bits } from './kinds.js';
-import { checkImage, fprParam, item, keyParams, readKey } from './params.js';
+import { checkImage, fprParam, intoInput, item, keyParams, reportParams, readKey } from './params.js';
 import { batchReport } from './report.js';
 
 export const Decode = defineNode({
@@ -12,12 +12,13 @@ export const Decode = defineNode({
   title: 'Decode watermark',
   category: 'Watermark',
   description: 'Detects the keyed watermark (exact p-value) and decodes its payload, searching scale, rotation and offset.',
-  inputs: { image: { type: 'Image', shape: ['B', 3, 'H', 'W'] } },
+  inputs: { image: { type: 'Image', shape: ['B', 3, 'H', 'W'] }, into: intoInput },
   outputs: { bits: { type: Bits, shape: ['B', 'N'] }, report: { type: 'Report' } },
   params: z.object({
     ...keyParams,
     payloadBits: z.number().int().min(0).max(MAX_PAYLOAD_BITS).default(64).describe('Payload length the mark was embedded with (0: zero-bit).'),
     fpr: fprParam,
+    ...reportParams,
   }),
   inferShapes: (p) => ({ N: p.payloadBits }),
   fileParams: ['keyFile'],
@@ -48,6 +49,6 @@ export const Decode = defineNode({
       });
       ctx.progress((b + 1) / B);
     }
-    return { bits: tensor('uint8', [B, N], bits), report: batchReport(items) };
+    return { bits: tensor('uint8', [B, N], bits), report: batchReport(items, params.prefix, inputs.into) };
   },
 });

@@ -10,6 +10,12 @@ export const keyParams = {
   keyFile: z.string().min(1).optional().describe('A file holding the secret key (its text, trimmed), relative to the graph.'),
 };
 
+/** A prefix for report keys and a report to extend, so that one report can gather a table. */
+export const reportParams = {
+  prefix: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/).optional().describe('Prefix of the report keys, e.g. "jpeg80." → jpeg80.detected.'),
+};
+export const intoInput = { type: 'Report', optional: true, description: 'Report to extend.' } as const;
+
 export const fprParam = z.number().min(1e-12).max(0.5).default(1e-6).describe('False-positive rate: detected when the p-value is at most this.');
 
 export const payloadParam = z
