@@ -8,7 +8,7 @@
  * evidence agrees with their sign is Binomial(n, ½) whatever the image and whatever the search
  * chose.
  */
-import { binomialTail } from './binomial.js';
+import { signFlipTail } from './sign-flip.js';
 import { CRC_BITS, crc16 } from './crc.js';
 import { viterbiDecode } from './conv-code.js';
 import { COARSE, FINE, align, alignAll, foldPlane, readUnits, searchTemplate, type Alignment, type Fold } from './fold.js';
@@ -35,11 +35,29 @@ export interface Located {
 /** Lattice candidates kept for folding. */
 const LATTICE_CANDIDATES = 4;
 
+/**
+ * A hypothesis family's penalty: the expected largest of `m` standard normal scores, √(2 ln m).
+ * Families are compared by z minus their penalty, so that trying many geometries and offsets
+ * does not beat one likely hypothesis (the image as embedded, uncropped) by chance.
+ */
+const penalty = (m: number): number => Math.sqrt(2 * Math.log(m));
+
+/** Offsets (coarse cells each way) the "as embedded" hypothesis allows: pixel centres may land a cell off. */
+const NEAR_CELLS = 1;
+
+interface Choice {
+  readonly geometry: Geometry;
+  readonly score: number;
+  readonly searched: boolean;
+  readonly near: boolean;
+}
+
 /** The best-aligned candidate geometry for a residual plane and layout. */
 export function locate(r: WorkPlane, lumaH: number, lumaW: number, layout: Layout): Located {
   const coarse = searchTemplate(layout, COARSE, 4);
-  const nominal = tilePeriod(lumaH, lumaW) * r.factor;
-  const candidates: { geometry: Geometry; searched: boolean }[] = [{ geometry: { period: nominal, theta: 0 }, searched: false }];
+  const S = T * COARSE;
+  const nominal: Geometry = { period: tilePeriod(lumaH, lumaW) * r.factor, theta: 0 };
+  const candidates: { geometry: Geometry; searched: boolean }[] = [{ geometry: nominal, searched: false }];
   const minSide = Math.min(r.H, r.W);
   const minPeriod = (T * WORK_UNIT) / 2.5;
   const maxPeriod = Math.min(minSide / 1.6, T * WORK_UNIT * 2.5);
@@ -47,17 +65,22 @@ export function locate(r: WorkPlane, lumaH: number, lumaW: number, layout: Layou
     const ac = new Autocorrelation(r);
     for (const l of findLattices(ac, minPeriod, maxPeriod, LATTICE_CANDIDATES)) candidates.push({ geometry: { period: l.period, theta: l.theta }, searched: true });
   }
-  // Candidates compete on coarse cells; the winner is folded again on fine ones.
-  let best: { geometry: Geometry; z: number; searched: boolean } | undefined;
+  // Families: the image as embedded (nominal geometry, offset near zero); the nominal geometry at
+  // any offset and quarter turn; any lattice candidate at any offset and quarter turn.
+  const anyOffset = penalty(4 * S * S * candidates.length);
+  const nominalFold = foldPlane(r, nominal.period, nominal.theta, COARSE);
+  const asEmbedded = alignAll(nominalFold, coarse, NEAR_CELLS)[0]!;
+  let best: Choice = { geometry: nominal, score: asEmbedded.z - penalty((2 * NEAR_CELLS + 1) ** 2), searched: false, near: true };
   for (const c of candidates) {
-    const turns = alignAll(foldPlane(r, c.geometry.period, c.geometry.theta, COARSE), coarse);
+    const turns = alignAll(c.geometry === nominal ? nominalFold : foldPlane(r, c.geometry.period, c.geometry.theta, COARSE), coarse);
     turns.forEach(({ z }, q) => {
-      if (!best || z > best.z) best = { geometry: { period: c.geometry.period, theta: c.geometry.theta + (q * Math.PI) / 2 }, z, searched: c.searched || q > 0 };
+      if (z - anyOffset > best.score) best = { geometry: { period: c.geometry.period, theta: c.geometry.theta + (q * Math.PI) / 2 }, score: z - anyOffset, searched: c.searched || q > 0, near: false };
     });
   }
-  const { geometry, searched } = best!;
+  const { geometry, searched, near } = best;
   const fold = foldPlane(r, geometry.period, geometry.theta, FINE);
-  return { geometry, alignment: align(fold, searchTemplate(layout, FINE)), fold, searched };
+  const alignment = align(fold, searchTemplate(layout, FINE), 0, near ? (NEAR_CELLS + 1) * (FINE / COARSE) : undefined);
+  return { geometry, alignment, fold, searched };
 }
 
 export interface Evidence {
@@ -112,9 +135,23 @@ export function codedSoft(ev: Evidence, layout: Layout): Float64Array {
   return soft;
 }
 
+/**
+ * The detection p-value: the correlation of the test units' evidence with their signs, against
+ * its exact distribution when the signs are coin flips (no mark of this key).
+ */
+export function detectionPValue(ev: Evidence, layout: Layout): number {
+  const w = new Float64Array(layout.test.length);
+  let s = 0;
+  layout.test.forEach((u, i) => {
+    w[i] = ev.units[u]!;
+    s += layout.sign[u]! * ev.units[u]!;
+  });
+  return signFlipTail(w, s);
+}
+
 export function decodeEvidence(ev: Evidence, layout: Layout): Decoded {
   const test = agreements(ev, layout.test, (u) => layout.sign[u]!);
-  const pValue = binomialTail(test.k, test.n);
+  const pValue = detectionPValue(ev, layout);
   if (layout.payloadBits === 0) {
     return { pValue, testAgreements: test.k, testUnits: test.n, payload: new Uint8Array(0), crcOk: true, bitErrorsCorrected: 0, soft: new Float64Array(0) };
   }

@@ -108,12 +108,15 @@ function cellEvidence(fold: Fold): { mean: Float64Array; ss: number } {
  * The offset at which the fold best matches the template's quarter turn `turn`, and the match in
  * standard deviations of its value without a mark.
  */
-export function align(fold: Fold, template: Template, turn = 0): Alignment {
-  return alignAll(fold, template)[turn]!;
+export function align(fold: Fold, template: Template, turn = 0, near?: number): Alignment {
+  return alignAll(fold, template, near)[turn]!;
 }
 
-/** `align` for every quarter turn the template holds (one forward transform of the fold). */
-export function alignAll(fold: Fold, template: Template): Alignment[] {
+/**
+ * `align` for every quarter turn the template holds (one forward transform of the fold);
+ * with `near`, only offsets within `near` cells of zero (each way, circularly) are considered.
+ */
+export function alignAll(fold: Fold, template: Template, near?: number): Alignment[] {
   const S = T * fold.oversample;
   const { mean, ss } = cellEvidence(fold);
   const re = Float64Array.from(mean);
@@ -123,7 +126,15 @@ export function alignAll(fold: Fold, template: Template): Alignment[] {
   return template.turns.map((t) => {
     const corr = correlateSpectra(re, im, t.re, t.im, S, S);
     let best = 0;
-    for (let i = 1; i < S * S; i++) if (corr[i]! > corr[best]!) best = i;
+    if (near === undefined) {
+      for (let i = 1; i < S * S; i++) if (corr[i]! > corr[best]!) best = i;
+    } else {
+      for (let dy = -near; dy <= near; dy++)
+        for (let dx = -near; dx <= near; dx++) {
+          const i = ((dy + S) % S) * S + ((dx + S) % S);
+          if (corr[i]! > corr[best]!) best = i;
+        }
+    }
     return { oversample: fold.oversample, dx: best % S, dy: Math.floor(best / S), z: corr[best]! / sd };
   });
 }

@@ -101,8 +101,8 @@ function score(ac: Autocorrelation, period: number, theta: number, points: reado
 }
 
 /**
- * The `count` best lattices with period in [minPeriod, maxPeriod] work pixels, refined. Empty
- * when the plane is too small to hold two periods of the smallest.
+ * The `count` best lattices with period in [minPeriod, maxPeriod] work pixels, and the finer
+ * lattices each may be a part of, refined. Empty when the range is empty.
  */
 export function findLattices(ac: Autocorrelation, minPeriod: number, maxPeriod: number, count: number): Lattice[] {
   const coarse: Lattice[] = [];
@@ -113,13 +113,28 @@ export function findLattices(ac: Autocorrelation, minPeriod: number, maxPeriod: 
   }
   coarse.sort((a, b) => b.score - a.score);
   const picked: Lattice[] = [];
+  const close = (a: Lattice, b: Lattice) => Math.abs(Math.log(a.period / b.period)) < 0.06 && angleGap(a.theta, b.theta) < 2.5 * dTheta;
   for (const c of coarse) {
     if (picked.length >= count) break;
-    if (picked.some((p) => Math.abs(Math.log(p.period / c.period)) < 0.06 && angleGap(p.theta, c.theta) < 2.5 * dTheta)) continue;
+    if (picked.some((p) => close(p, c))) continue;
     picked.push(c);
   }
-  return picked.map((c) => refine(ac, c));
+  // A lattice's coarser sub-lattices score as well as it does (their points are its points):
+  // period 2P, or P√2 at 45°. So each pick also proposes the finer lattices it may be part of.
+  const proposals = [...picked];
+  for (const c of picked) {
+    for (const finer of [
+      { period: c.period / 2, theta: c.theta, score: 0 },
+      { period: c.period / Math.SQRT2, theta: wrapQuarter(c.theta + Math.PI / 4), score: 0 },
+    ]) {
+      if (finer.period >= minPeriod && !proposals.some((p) => close(p, finer))) proposals.push(finer);
+    }
+  }
+  return proposals.map((c) => refine(ac, c));
 }
+
+/** An angle brought into −π/4 … π/4 (the lattice's symmetry). */
+const wrapQuarter = (a: number): number => a - (Math.PI / 2) * Math.round(a / (Math.PI / 2));
 
 const angleGap = (a: number, b: number): number => {
   const d = Math.abs(a - b) % (Math.PI / 2);
