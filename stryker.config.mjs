@@ -1,6 +1,6 @@
 // Mutation testing with StrykerJS: `npm run mutation` mutates every folder below; one folder
 // at a time with e.g. `STRYKER_FOLDER=exec npm run mutation` (exec, rng, import, truncation,
-// server, platform, cache, plugins, batch), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
+// server, platform, cache, plugins, batch, watermark), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
 // One sandbox at a time (concurrency 1): the machines this runs on are small and shared.
 const FOLDERS = {
   exec: { mutate: ['packages/core/src/exec/**/*.ts'], tests: ['packages/core/src/exec/**/*.test.ts'] },
@@ -17,6 +17,11 @@ const FOLDERS = {
   },
   // Batch jobs without a queue: the item axis, planning, running a shard.
   batch: { mutate: ['apps/runner/src/batch/axis.ts', 'apps/runner/src/batch/plan.ts', 'apps/runner/src/batch/run-shard.ts'], tests: ['apps/runner/src/batch/*.test.ts'] },
+  // The watermark's building blocks: CRC, convolutional code, p-values, keyed layout, FFT, folding.
+  watermark: {
+    mutate: ['packages/plugins/watermark/src/core/{crc,conv-code,binomial,sign-flip,layout,keystream,fft,fold}.ts'],
+    tests: ['packages/plugins/watermark/src/core/{code,sign-flip,layout,keystream,fft,fold}.test.ts'],
+  },
   // The plugin API: port-kind records, codecs, namespaces, host services, value streams.
   platform: {
     mutate: ['packages/core/src/types/port-kind.ts', 'packages/core/src/types/core-kinds.ts', 'packages/core/src/types/port-types.ts', 'packages/core/src/types/check-value.ts', 'packages/core/src/values/codecs.ts', 'packages/core/src/plugin/services.ts', 'packages/core/src/plugin/define.ts', 'packages/core/src/plugin/registry.ts', 'packages/core/src/exec/value-stream.ts'],
