@@ -47,7 +47,7 @@ export const ATTACK_PARAMS = {
   },
   noise: {
     sigma: z.number().min(0).max(100).default(5).describe('Standard deviation of the added Gaussian noise, in 8-bit levels.'),
-    seed: z.number().int().min(0).max(4294967295).default(0).describe('Seed of the noise (0 … 2³²−1); the same seed gives the same noise.'),
+    seed: z.number().int().min(0).max(4294967295).default(0).describe('Seed of the noise (0 … 2³²−1); the same seed gives the same noise.').meta({ widget: 'seed' }),
   },
 } as const;
 
