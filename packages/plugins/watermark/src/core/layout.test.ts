@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAYLOAD_BITS, PAYLOAD_UNITS, SEARCH_UNITS, TEST_UNITS, UNITS, codeWord, makeLayout, tileValues } from './layout.js';
+import { MAX_PAYLOAD_BITS, PAYLOAD_UNITS, SEARCH_UNITS, TEST_UNITS, UNITS, ZERO_BIT_SEARCH_UNITS, codeWord, makeLayout, tileValues } from './layout.js';
 
 describe('the keyed layout', () => {
   it('gives every unit exactly one role, the payload spread evenly over the coded bits', async () => {
@@ -19,7 +19,8 @@ describe('the keyed layout', () => {
 
   it('a zero-bit layout tests with every unit that does not search', async () => {
     const l = await makeLayout('k', 0);
-    expect(l.test.length).toBe(UNITS - SEARCH_UNITS);
+    expect(l.search.length).toBe(ZERO_BIT_SEARCH_UNITS);
+    expect(l.test.length).toBe(UNITS - ZERO_BIT_SEARCH_UNITS);
     expect(l.codedBits).toBe(0);
   });
 

@@ -14,6 +14,12 @@ export const UNITS = T * T;
 /** Units that locate the tile, and units that test for the mark. */
 export const SEARCH_UNITS = 192;
 export const TEST_UNITS = 192;
+/**
+ * A zero-bit mark searches with more units: on small images (64 px) finding the tile is what
+ * fails first. Detected after JPEG 80 at 64 px (faces64 samples, seeds 5000–5199): 93.5 % with
+ * 192 search units, 95.5 % with 384, 93 % with 512, 82 % with 640.
+ */
+export const ZERO_BIT_SEARCH_UNITS = 384;
 /** Units left for the coded payload. */
 export const PAYLOAD_UNITS = UNITS - SEARCH_UNITS - TEST_UNITS;
 /** The longest payload the tile holds: at least one unit per coded bit. */
@@ -32,24 +38,25 @@ export interface Layout {
   readonly payloadBits: number;
 }
 
-/** The layout for `key` and a payload of `payloadBits` bits (0: zero-bit, every non-search unit tests). */
+/** The layout for `key` and a payload of `payloadBits` bits (0: zero-bit, every unit that does not search tests). */
 export async function makeLayout(key: string, payloadBits: number): Promise<Layout> {
   if (!Number.isInteger(payloadBits) || payloadBits < 0 || payloadBits > MAX_PAYLOAD_BITS) {
     throw new RangeError(`a payload of ${payloadBits} bits does not fit: the mark holds 0 … ${MAX_PAYLOAD_BITS} bits`);
   }
+  const searchCount = payloadBits === 0 ? ZERO_BIT_SEARCH_UNITS : SEARCH_UNITS;
   const rng = await keyStream(key, 'layout');
   const order = rng.permutation(UNITS);
   const sign = new Int8Array(UNITS);
   for (let i = 0; i < UNITS; i++) sign[i] = rng.sign();
   const codedBits = payloadBits === 0 ? 0 : codedLength(payloadBits + CRC_BITS);
-  const testCount = payloadBits === 0 ? UNITS - SEARCH_UNITS : TEST_UNITS;
+  const testCount = payloadBits === 0 ? UNITS - searchCount : TEST_UNITS;
   const bitOf = new Int32Array(UNITS).fill(-1);
-  const payloadStart = SEARCH_UNITS + testCount;
+  const payloadStart = searchCount + testCount;
   for (let i = payloadStart; i < UNITS; i++) bitOf[order[i]!] = (i - payloadStart) % codedBits;
   return {
     sign,
-    search: order.slice(0, SEARCH_UNITS),
-    test: order.slice(SEARCH_UNITS, payloadStart),
+    search: order.slice(0, searchCount),
+    test: order.slice(searchCount, payloadStart),
     bitOf,
     codedBits,
     payloadBits,
