@@ -49,9 +49,12 @@ describe('applyAttack and applyAttacks', () => {
     await expect(applyAttacks(input.rgb, input.width, input.height, [{ attack: 'blur' }, { attack: 'nope' } as never])).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 
-  it('refuse to make an image larger than 16384 pixels a side', async () => {
+  it('refuse to make an image larger than 16384 pixels a side, or of more than 8192² pixels', async () => {
     const row = new Uint8Array(3000 * 3);
     await expect(applyAttack(row, 3000, 1, { attack: 'resize', scale: 8 })).rejects.toMatchObject({ code: 'attack/IMAGE_TOO_LARGE' });
+    // Sides within bounds, but more pixels than io/LoadImage would ever read: refused before allocating.
+    const square = new Uint8Array(2048 * 2048 * 3);
+    await expect(applyAttack(square, 2048, 2048, { attack: 'resize', scale: 5 })).rejects.toThrow(/at most 67108864 pixels/);
   });
 });
 

@@ -2,7 +2,7 @@
  * The attacks as plain functions, for nodes and for programs (a robustness benchmark): 8-bit
  * RGB in, 8-bit RGB out, the input never modified.
  */
-import { copyImage, rgbImage, type RgbImage } from '../image/rgb-image.js';
+import { checkImageSize, copyImage, rgbImage, type RgbImage } from '../image/rgb-image.js';
 import { parseAttackChain, parseAttackSpec, type AttackSpec, type AttackSpecInput } from '../spec/attack-spec.js';
 import { codecRoundTrip } from './codecs.js';
 import { blur } from './blur.js';
@@ -52,6 +52,12 @@ export const chainOutputSize = (specs: readonly AttackSpec[], width: number, hei
 
 /** Parsed attacks in order, each on the previous one's output. */
 export async function runAttacks(img: RgbImage, specs: readonly AttackSpec[]): Promise<RgbImage> {
+  // Every intermediate size is checked before any work: a chain that would grow too large fails at once.
+  specs.reduce((size, spec) => {
+    const next = attackOutputSize(spec, size.width, size.height);
+    checkImageSize(next.width, next.height);
+    return next;
+  }, { width: img.width, height: img.height });
   let out = img;
   for (const spec of specs) out = await runAttack(out, spec);
   return out === img ? copyImage(img) : out;
