@@ -43,7 +43,20 @@ describe('the keyed layout', () => {
     }
   });
 
-  it('refuses payloads beyond the capacity', async () => {
+  it('refuses payloads beyond the capacity, negative or fractional ones', async () => {
     await expect(makeLayout('k', MAX_PAYLOAD_BITS + 1)).rejects.toThrow(/does not fit/);
+    await expect(makeLayout('k', -1)).rejects.toThrow(/does not fit/);
+    await expect(makeLayout('k', 1.5)).rejects.toThrow(/does not fit/);
+    expect((await makeLayout('k', MAX_PAYLOAD_BITS)).codedBits).toBeLessThanOrEqual(PAYLOAD_UNITS);
+  });
+
+  it('stays the same across versions: marks made earlier must still decode', async () => {
+    // Values of the v1 derivation (HKDF label "layout", this permutation and sign order). A
+    // change here is a format change: marks in the wild would no longer decode.
+    const l = await makeLayout('compatibility key', 64);
+    expect([...l.sign.slice(0, 16)]).toEqual([-1, 1, 1, -1, -1, -1, -1, 1, -1, 1, -1, -1, -1, 1, 1, -1]);
+    expect([...l.search.slice(0, 8)]).toEqual([847, 505, 586, 958, 356, 211, 432, 880]);
+    expect([...l.test.slice(0, 8)]).toEqual([470, 349, 1003, 101, 180, 165, 220, 957]);
+    expect([...l.bitOf.slice(0, 16)]).toEqual([-1, 57, 11, 75, -1, 34, -1, -1, 169, 91, -1, -1, 230, -1, 126, -1]);
   });
 });
