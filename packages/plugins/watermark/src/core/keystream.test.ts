@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hkdfSync } from 'node:crypto';
 import { Xoshiro128, deriveSeed } from './keystream.js';
 
@@ -27,6 +27,16 @@ describe('key streams', () => {
     expect([...seed]).toEqual([...ref]);
     expect([...(await deriveSeed('my secret!', 'layout'))]).not.toEqual([...seed]);
     expect([...(await deriveSeed('my secret', 'other'))]).not.toEqual([...seed]);
+  });
+
+  it('refuses, naming why, where there is no Web Crypto (a page that is not a secure context)', async () => {
+    vi.stubGlobal('crypto', {});
+    try {
+      await expect(deriveSeed('k', 'layout')).rejects.toMatchObject({ code: 'WATERMARK_NO_CRYPTO', message: expect.stringMatching(/secure context/) });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect((await deriveSeed('k', 'layout')).length).toBe(4);
   });
 
   it('xoshiro128** gives the reference sequence', () => {

@@ -3,12 +3,17 @@
  * HKDF-SHA-256 (Web Crypto, so the same bytes come out in Node and browsers); the 128 derived
  * bits seed xoshiro128**, which yields the signs and permutations of the watermark's layout.
  */
+import { NodeError } from '@stylegraph/core';
 
 const SALT = new TextEncoder().encode('stylegraph-watermark/v1');
 
 /** 16 bytes of HKDF-SHA-256(key, salt, info = label). */
 export async function deriveSeed(key: string, label: string): Promise<Uint32Array> {
-  const subtle = globalThis.crypto.subtle;
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    // Browsers give Web Crypto to secure contexts only: https, or http on localhost / 127.0.0.1.
+    throw new NodeError('WATERMARK_NO_CRYPTO', 'this page has no Web Crypto (it is not a secure context: open the editor over https or on localhost), so watermark keys cannot be derived here; run the graph on the server');
+  }
   const ikm = await subtle.importKey('raw', new TextEncoder().encode(key), 'HKDF', false, ['deriveBits']);
   const bits = await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info: new TextEncoder().encode(label) }, ikm, 128);
   return new Uint32Array(bits);
