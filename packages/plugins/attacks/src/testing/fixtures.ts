@@ -3,9 +3,11 @@
  * compare 8-bit images, for the tests.
  */
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { readNpy } from '@stylegraph/core';
 import { rgbImage, type RgbImage } from '../image/rgb-image.js';
-import type { AttackSpecInput } from '../spec/attack-spec.js';
+import { parseAttackSpec, type AttackSpecInput } from '../spec/attack-spec.js';
+import { runAttack } from '../attacks/apply.js';
 
 const DIR = new URL('../../fixtures/', import.meta.url);
 
@@ -72,4 +74,12 @@ export function difference(a: RgbImage, b: RgbImage): Difference {
   }
   const mse = se / a.rgb.length;
   return { maxAbs: max, meanAbs: sum / a.rgb.length, differing, psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse) };
+}
+
+/** Runs case `c`'s attack on its input and expects PIL's output exactly: its size and every byte. */
+export async function expectSameBytes(c: FixtureCase): Promise<void> {
+  const out = await runAttack(inputOf(c), parseAttackSpec(c.spec));
+  expect([out.width, out.height]).toEqual([c.width, c.height]);
+  const d = difference(out, expectedOf(c));
+  expect(d.maxAbs, `${d.differing} values differ`).toBe(0);
 }
