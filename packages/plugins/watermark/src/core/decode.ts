@@ -3,10 +3,10 @@
  * unattacked geometry, each in four quarter turns, aligned by the search units), read every
  * unit, test for the mark with the test units and decode the payload from the coded units.
  *
- * The p-value is exact: the test units' signs are key-derived coin flips that nothing in the
- * search looks at, so for an image without this key's mark the number of test units whose
- * evidence agrees with their sign is Binomial(n, ½) whatever the image and whatever the search
- * chose.
+ * The p-value is exact in what it assumes: the test units' signs are key-derived coin flips that
+ * nothing in the search looks at, so for an image without this key's mark their correlation
+ * with the evidence is a sign-flip sum of known distribution, whatever the image and whatever
+ * the search chose (sign-flip.ts computes its tail).
  */
 import { signFlipTail } from './sign-flip.js';
 import { CRC_BITS, crc16 } from './crc.js';
@@ -114,15 +114,11 @@ export function agreements(ev: Evidence, units: Iterable<number>, expected: (u: 
 
 export interface Decoded {
   readonly pValue: number;
-  readonly testAgreements: number;
-  readonly testUnits: number;
   /** Payload bits (empty for a zero-bit layout) and whether their CRC holds. */
   readonly payload: Uint8Array;
   readonly crcOk: boolean;
   /** Coded bits whose hard decision the decoder overruled. */
   readonly bitErrorsCorrected: number;
-  /** Soft value of each coded bit (positive favours 1). */
-  readonly soft: Float64Array;
 }
 
 /** Soft values of the coded bits from the unit evidence. */
@@ -150,10 +146,9 @@ export function detectionPValue(ev: Evidence, layout: Layout): number {
 }
 
 export function decodeEvidence(ev: Evidence, layout: Layout): Decoded {
-  const test = agreements(ev, layout.test, (u) => layout.sign[u]!);
   const pValue = detectionPValue(ev, layout);
   if (layout.payloadBits === 0) {
-    return { pValue, testAgreements: test.k, testUnits: test.n, payload: new Uint8Array(0), crcOk: true, bitErrorsCorrected: 0, soft: new Float64Array(0) };
+    return { pValue, payload: new Uint8Array(0), crcOk: true, bitErrorsCorrected: 0 };
   }
   const soft = codedSoft(ev, layout);
   const msg = viterbiDecode(soft, layout.payloadBits + CRC_BITS);
@@ -163,5 +158,5 @@ export function decodeEvidence(ev: Evidence, layout: Layout): Decoded {
   const recoded = codeWord(payload);
   let flips = 0;
   for (let i = 0; i < soft.length; i++) if (soft[i] !== 0 && (soft[i]! > 0 ? 1 : 0) !== recoded[i]) flips++;
-  return { pValue, testAgreements: test.k, testUnits: test.n, payload, crcOk, bitErrorsCorrected: flips, soft };
+  return { pValue, payload, crcOk, bitErrorsCorrected: flips };
 }
