@@ -1,6 +1,6 @@
 // Mutation testing with StrykerJS: `npm run mutation` mutates every folder below; one folder
 // at a time with e.g. `STRYKER_FOLDER=exec npm run mutation` (exec, rng, import, truncation,
-// server, platform, cache, plugins, batch, watermark), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
+// server, platform, cache, plugins, batch, watermark, detect), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
 // One sandbox at a time (concurrency 1): the machines this runs on are small and shared.
 const FOLDERS = {
   exec: { mutate: ['packages/core/src/exec/**/*.ts'], tests: ['packages/core/src/exec/**/*.test.ts'] },
@@ -21,6 +21,11 @@ const FOLDERS = {
   watermark: {
     mutate: ['packages/plugins/watermark/src/core/{crc,conv-code,binomial,sign-flip,layout,keystream,fft,fold}.ts'],
     tests: ['packages/plugins/watermark/src/core/{code,sign-flip,layout,keystream,fft,fold}.test.ts'],
+  },
+  // Detection's building blocks: calibration, metrics, tiles, spectral features, the verdict.
+  detect: {
+    mutate: ['packages/plugins/detect/src/core/{metrics,calibration,tiles,spectral,verdict}.ts'],
+    tests: ['packages/plugins/detect/src/core/{metrics,spectral,verdict}.test.ts'],
   },
   // The plugin API: port-kind records, codecs, namespaces, host services, value streams.
   platform: {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { serializeGraph } from '@stylegraph/core';
 
 const MODEL = '../models/faces64';
-const P = { sg: '@stylegraph/plugin-stylegan', io: '@stylegraph/plugin-io', std: '@stylegraph/plugin-std', faces: '@stylegraph/plugin-faces', wm: '@stylegraph/plugin-watermark', attacks: '@stylegraph/plugin-attacks' };
+const P = { sg: '@stylegraph/plugin-stylegan', io: '@stylegraph/plugin-io', std: '@stylegraph/plugin-std', faces: '@stylegraph/plugin-faces', wm: '@stylegraph/plugin-watermark', attacks: '@stylegraph/plugin-attacks', detect: '@stylegraph/plugin-detect' };
 
 /** Nodes as [id, type, params, x, y]; edges as "a.out>b.in". */
 function graph(title, description, plugins, nodes, edges) {
@@ -77,6 +77,71 @@ function watermarkRobustness() {
     'Watermark robustness (CI)',
     'Marks 8 rendered faces with a keyed 64-bit watermark, attacks them (JPEG 80 and 50, resize ×0.5, half-area crop, 5° rotation, brightness ×1.3, blur σ 1, and a chain), verifies the payload after each into robustness.json, asserts the floors and that unmarked images are never detected, and draws the figure. Exit 1 names a failed floor.',
     ['faces', 'wm', 'attacks', 'io', 'std'],
+    nodes,
+    edges,
+  );
+}
+
+/** [report key, op, value, message] of the detection check; set from a run of the full benchmark's numbers. */
+const DETECT_FLOORS = [
+  ['residual.generated.synthetic', '>=', 31, 'the residual detector must flag at least 31 of 32 clean samples'],
+  ['residual.real.synthetic', '<=', 2, 'the residual detector must flag at most 2 of 32 clean renders'],
+  ['residual.generatedJpeg50.synthetic', '>=', 28, 'the residual detector must flag at least 28 of 32 samples after JPEG 50'],
+  ['residual.realJpeg50.synthetic', '<=', 3, 'the residual detector must flag at most 3 of 32 renders after JPEG 50'],
+  ['spectral.generated.synthetic', '>=', 28, 'the spectral detector must flag at least 28 of 32 clean samples'],
+  ['spectral.real.synthetic', '<=', 3, 'the spectral detector must flag at most 3 of 32 clean renders'],
+];
+
+/**
+ * The detection check (CI-sized): 32 held-out renders and 32 held-out samples of the bundled
+ * model, clean and after JPEG 50, through both bundled detectors into one report
+ * (detect-benchmark.json), the verdict on watermarked samples, and asserts on the counts
+ * flagged at the FPR-1 % threshold. `npm run bench` has the full benchmark (AP, TPR, ECE, speed).
+ */
+function detectBenchmark(floors) {
+  const KEY = 'example key: use keyFile for a real one';
+  const nodes = [
+    ['real', 'faces/RenderFaces', { seeds: '62000-62031', size: 64 }, 0, 0],
+    ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 200],
+    ['seeds', 'stylegan/SeedLatents', { seeds: '212000-212031' }, 240, 160],
+    ['mapping', 'stylegan/Mapping', {}, 480, 160],
+    ['noise', 'stylegan/Noise', { mode: 'random', seed: 0 }, 480, 300],
+    ['synthesis', 'stylegan/Synthesis', {}, 720, 200],
+    ['realJpeg50', 'attack/Jpeg', { quality: 50 }, 240, 0],
+    ['genJpeg50', 'attack/Jpeg', { quality: 50 }, 960, 300],
+  ];
+  const edges = [...gen('seeds', 'mapping', 'noise', 'synthesis'), 'seeds.z>mapping.z', 'mapping.w>synthesis.w', 'noise.noise>synthesis.noise', 'real.image>realJpeg50.image', 'synthesis.image>genJpeg50.image'];
+  let last;
+  let y = 0;
+  for (const det of ['residual', 'spectral']) {
+    for (const [src, name] of [['real', 'real'], ['synthesis', 'generated'], ['realJpeg50', 'realJpeg50'], ['genJpeg50', 'generatedJpeg50']]) {
+      const id = `${det}_${name}`;
+      nodes.push([id, 'detect/Synthetic', { detector: `../models/detectors/${det}.card.json`, prefix: `${det}.${name}.` }, 1200, y]);
+      edges.push(`${src}.image>${id}.image`);
+      if (last) edges.push(`${last}.report>${id}.into`);
+      last = id;
+      y += 110;
+    }
+  }
+  nodes.push(['save', 'std/SaveReport', { path: 'detect-benchmark.json' }, 1440, 0]);
+  edges.push(`${last}.report>save.report`);
+  floors.forEach(([key, op, than, message], i) => {
+    const id = `floor${i}`;
+    nodes.push([id, 'std/Assert', { key, op, than, message }, 1440, 110 + 90 * i]);
+    edges.push(`${last}.report>${id}.report`);
+  });
+  nodes.push(
+    ['embed', 'watermark/Embed', { key: KEY, payload: '5eed1e' }, 960, 500],
+    ['decode', 'watermark/Decode', { key: KEY, payloadBits: 24 }, 1200, 500],
+    ['markedResidual', 'detect/Synthetic', { detector: '../models/detectors/residual.card.json' }, 1200, 640],
+    ['verdict', 'detect/Verdict', { keyName: 'example' }, 1440, 560],
+    ['allMarked', 'std/Assert', { key: 'watermarked', op: '==', than: 32, message: 'every watermarked sample must be judged watermarked' }, 1680, 560],
+  );
+  edges.push('synthesis.image>embed.image', 'embed.image>decode.image', 'embed.image>markedResidual.image', 'decode.report>verdict.watermark', 'markedResidual.report>verdict.passive', 'verdict.report>allMarked.report');
+  return graph(
+    'Detection check (CI)',
+    'Scores 32 held-out renders and 32 held-out samples of models/faces64, clean and after JPEG 50, with the residual and spectral detectors into detect-benchmark.json; asserts how many each flags at FPR 1 % (threshold fixed on real images); and checks that watermarked samples are judged "watermarked". npm run bench has the full benchmark.',
+    ['faces', 'sg', 'attacks', 'detect', 'wm', 'std'],
     nodes,
     edges,
   );
@@ -267,6 +332,19 @@ const examples = {
     ],
   ),
   'watermark-robustness': watermarkRobustness(),
+  'detect-benchmark': detectBenchmark(DETECT_FLOORS),
+  'train-detector': graph(
+    'Train a spectral detector',
+    'Trains and calibrates a spectral detector on your own real and generated images (two folders of PNG/JPEG, at least 100 each; every fifth image is held out for calibration) and writes spectral-detector.onnx + spectral-detector.card.json for detect/Synthetic. Run with --set real.folder=… --set generated.folder=… (and --set real.size=…/generated.size=… for images that are not 64 px).',
+    ['io', 'detect', 'std'],
+    [
+      ['real', 'io/LoadFolder', { folder: 'data/real', size: 64 }, 0, 0],
+      ['generated', 'io/LoadFolder', { folder: 'data/generated', size: 64 }, 0, 160],
+      ['train', 'detect/TrainSpectral', { out: 'spectral-detector', name: 'my-spectral' }, 280, 60],
+      ['save', 'std/SaveReport', { path: 'training.json' }, 560, 60],
+    ],
+    ['real.image>train.real', 'generated.image>train.generated', 'train.report>save.report'],
+  ),
 };
 
 for (const [name, doc] of Object.entries(examples)) {

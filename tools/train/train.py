@@ -17,6 +17,7 @@ import copy
 import json
 import os
 import struct
+import sys
 import time
 import zlib
 
@@ -46,6 +47,19 @@ def grid(images, cols):
     return out
 
 
+def init_from(folder, G, D, G_ema):
+    """Loads a model folder's weights (NVIDIA names, as export.py writes them); returns its kimg · 1000."""
+    sys.path.append(os.path.join(os.path.dirname(__file__), "..", "sg2ref"))
+    import safetensors_io as st
+
+    g, meta = st.read_with_metadata(os.path.join(folder, "generator.safetensors"))
+    d = st.read(os.path.join(folder, "discriminator.safetensors"))
+    for m in (G, G_ema):
+        m.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in g.items()})
+    D.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in d.items()})
+    return int(float((meta or {}).get("kimg", 0)) * 1000)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
@@ -62,6 +76,8 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--ema-kimg", type=float, default=5)
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
+    p.add_argument("--noise", choices=["random", "none"], default="random", help="none: a generator without noise inputs (their strengths stay 0)")
+    p.add_argument("--init", help="a model folder (config.json + safetensors) to start from: its G_ema as G and G_ema, its D; fresh optimizer state")
     a = p.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -86,6 +102,9 @@ def main():
         opt_g.load_state_dict(s["opt_g"]), opt_d.load_state_dict(s["opt_d"])
         step, seen = s["step"], s["seen"]
         print(f"resumed at {seen / 1000:.1f} kimg")
+    elif a.init:
+        seen = init_from(a.init, G, D, G_ema)
+        print(f"started from {a.init} at {seen / 1000:.1f} kimg")
     with open(os.path.join(a.run, "config.json"), "w") as f:
         json.dump({**cfg, "args": vars(a)}, f, indent=2)
     fixed_z = torch.randn(32, a.z_dim, device=device, generator=torch.Generator(device).manual_seed(123))
@@ -99,7 +118,7 @@ def main():
             cut = int(torch.randint(1, num_ws, []))
             ws = ws.clone()
             ws[:, cut:] = G.mapping(torch.randn_like(z))[:, cut:]
-        return G.synthesis(ws)
+        return G.synthesis(ws, a.noise)
 
     while seen < a.kimg * 1000:
         real = data[torch.randint(0, len(data), (a.batch,))].to(device)

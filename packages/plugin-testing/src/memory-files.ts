@@ -27,5 +27,12 @@ export function memoryFiles(initial: Readonly<Record<string, Uint8Array | string
       return clean(path);
     },
     hash: async (path) => sha256Hex(get(path)),
+    list: async (folder) => {
+      const dir = clean(folder).replace(/\/+$/, '');
+      const prefix = dir === '' || dir === '.' ? '' : `${dir}/`;
+      const names = [...files.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length));
+      if (!names.length) throw new NodeError('FILE_READ', `cannot list ${folder}: no such folder (give its files to memoryFiles)`);
+      return names.filter((n) => !n.startsWith('.')).sort();
+    },
   };
 }

@@ -12,10 +12,11 @@ import { ioPlugin } from '@stylegraph/plugin-io';
 import { facesPlugin } from '@stylegraph/plugin-faces';
 import { attacksPlugin } from '@stylegraph/plugin-attacks';
 import { watermarkPlugin } from '@stylegraph/plugin-watermark';
+import { detectPlugin } from '@stylegraph/plugin-detect';
 import { loadOperatorPackage } from '@stylegraph/ops-gpu/web';
 import { workerPlugin } from './worker-plugin';
 
-export const browserRegistry = new Registry([stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin]);
+export const browserRegistry = new Registry([stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin, detectPlugin]);
 
 /**
  * A plugin as the server lists it: `browser` is the URL of its entry module when the page may

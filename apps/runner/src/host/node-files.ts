@@ -81,6 +81,15 @@ export class NodeFiles implements FileAccess {
     }
   }
 
+  async list(folder: string): Promise<string[]> {
+    try {
+      const entries = await readdir(this.readPath(folder), { withFileTypes: true });
+      return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    } catch (e) {
+      throw readError(folder, e);
+    }
+  }
+
   async hash(path: string): Promise<string> {
     try {
       return await this.hashOf(this.readPath(path));

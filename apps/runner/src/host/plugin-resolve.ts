@@ -20,6 +20,7 @@ export const HOST_PACKAGES = [
   '@stylegraph/plugin-faces',
   '@stylegraph/plugin-attacks',
   '@stylegraph/plugin-watermark',
+  '@stylegraph/plugin-detect',
 ] as const;
 
 // Runs on the loader thread: plain JavaScript, handed the host's URLs in `initialize`.

@@ -28,8 +28,9 @@ import { ioPlugin } from '@stylegraph/plugin-io';
 import { facesPlugin } from '@stylegraph/plugin-faces';
 import { attacksPlugin } from '@stylegraph/plugin-attacks';
 import { watermarkPlugin } from '@stylegraph/plugin-watermark';
+import { detectPlugin } from '@stylegraph/plugin-detect';
 
-export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin];
+export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin, detectPlugin];
 
 /** The keyword an installed package's package.json carries to be loadable because a graph requires it. */
 export const PLUGIN_KEYWORD = 'stylegraph-plugin';

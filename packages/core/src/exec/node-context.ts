@@ -40,6 +40,7 @@ export function makeNodeContext({ nodeId, document, params, batchOffset, service
     exists: (path) => files.exists(path),
     write: (path, data) => files.write(path, data),
     ...(files.hash && { hash: (path: string) => files.hash!(path) }),
+    ...(files.list && { list: (folder: string) => files.list!(folder) }),
   };
   const log: Logger = {
     debug: (message) => emit({ type: 'log', node: nodeId, level: 'debug', message }),

@@ -18,6 +18,11 @@ export interface FileAccess {
   write(path: string, data: Uint8Array): Promise<string>;
   /** Content hash (SHA-256 hex) of a file or folder; hosts may cache it by size and mtime. */
   hash?(path: string): Promise<string>;
+  /**
+   * Names of the files directly inside a folder (no subfolders, no dot-files), sorted; read
+   * with the same rules as `read`. Hosts that cannot list folders leave it out.
+   */
+  list?(folder: string): Promise<string[]>;
 }
 
 export interface Logger {

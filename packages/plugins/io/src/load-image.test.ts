@@ -85,3 +85,19 @@ describe('LoadImage', () => {
     expect(Buffer.from(out.rgba).equals(Buffer.from(src.rgba))).toBe(true);
   });
 });
+
+describe('LoadFolder', () => {
+  it('reads the images of a folder in name order, skips other files, and names an empty folder', async () => {
+    const { memoryFiles, runNode } = await import('@stylegraph/plugin-testing');
+    const { LoadFolder } = await import('./index.js');
+    const px = (v: number) => encodePng(Uint8Array.from({ length: 8 * 8 * 4 }, (_, i) => (i % 4 === 3 ? 255 : v)), 8, 8, 4);
+    const files = memoryFiles({ 'd/b.png': await px(255), 'd/a.png': await px(0), 'd/notes.txt': 'x', 'd/sub/c.png': await px(10), 'e/readme.md': 'x' });
+    const { image } = await runNode(ioPlugin, LoadFolder, { params: { folder: 'd/', size: 8 }, files });
+    expect(image.dims).toEqual([2, 3, 8, 8]);
+    expect(image.data[0]).toBe(-1); // a.png first
+    expect(image.data[3 * 64]).toBe(1);
+    const two = await runNode(ioPlugin, LoadFolder, { params: { folder: 'd', size: 8, max: 1 }, files });
+    expect(two.image.dims[0]).toBe(1);
+    await expect(runNode(ioPlugin, LoadFolder, { params: { folder: 'e', size: 8 }, files })).rejects.toThrow(/e holds no \.png, \.jpg or \.jpeg files/);
+  });
+});

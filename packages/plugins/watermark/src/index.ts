@@ -7,6 +7,7 @@ import { Bits } from './nodes/kinds.js';
 import { Comparison } from './nodes/comparison.js';
 
 export { Embed, Decode, Verify, Comparison, Bits };
+export { fft2 } from './core/fft.js';
 export { embed, decode, verify, capacityBits, hexToBits, bitsToHex, MIN_SIDE, type RgbImage, type DecodeResult, type VerifyResult } from './core/watermark.js';
 
 export const watermarkPlugin = definePlugin({
