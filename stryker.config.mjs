@@ -24,7 +24,7 @@ const FOLDERS = {
   },
   // Detection's building blocks: calibration, metrics, tiles, spectral features, the verdict.
   detect: {
-    mutate: ['packages/plugins/detect/src/core/{metrics,calibration,tiles,spectral,verdict}.ts'],
+    mutate: ['packages/plugins/detect/src/core/{metrics,calibration,tiles,spectral,power-spectrum,verdict}.ts'],
     tests: ['packages/plugins/detect/src/core/{metrics,spectral,verdict}.test.ts'],
   },
   // The plugin API: port-kind records, codecs, namespaces, host services, value streams.

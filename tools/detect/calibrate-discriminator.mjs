@@ -9,7 +9,7 @@
 //   node tools/detect/calibrate-discriminator.mjs runs/real/images.npy runs/fake-psi1/images.npy runs/fake-psi07/images.npy
 // (the three sets of train_detectors.py's header; needs npm run build)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readNpy, tensor } from '@stylegraph/core';
+import { readNpy } from '@stylegraph/core';
 import { createNodeCompute, folderSource } from '@stylegraph/ops-gpu/node';
 import { loadModel } from '@stylegraph/ops-gpu';
 import { Xoshiro128ss } from '@stylegraph/plugin-attacks';

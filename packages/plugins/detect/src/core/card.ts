@@ -47,7 +47,7 @@ export function parseCard(text: string, file: string): Card {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+    throw new Error(`${file}: not JSON (${(e as Error).message})`, { cause: e });
   }
   const r = CardSchema.safeParse(raw);
   if (!r.success) {

@@ -4,53 +4,56 @@
  * u, v the signed frequencies), as ln(mean + 1e-8) — 96 numbers per tile, the input of the
  * spectral detector's logistic regression. tools/detect/common.py computes the same numbers.
  */
-import { fft2 } from '@stylegraph/plugin-watermark';
+import { HALF_COLUMNS, halfPowerSpectrum } from './power-spectrum.js';
 import { TILE } from './tiles.js';
 
 export const NUM_BINS = 32;
 export const NUM_FEATURES = 3 * NUM_BINS;
 
-let rings: { readonly bin: Int8Array; readonly count: Float64Array } | undefined;
+let rings: { readonly bin: Int8Array; readonly weight: Float64Array; readonly count: Float64Array } | undefined;
 
-/** Ring (0-based, −1: not used) of each coefficient of a [64, 64] spectrum, and the size of each ring. */
+/**
+ * Ring (0-based, −1: not used) and weight of each coefficient of the half spectrum [64, 33]
+ * (columns 1…31 stand for themselves and their mirror images), and the size of each ring in the
+ * full [64, 64] spectrum.
+ */
 function ringsOf(): NonNullable<typeof rings> {
   if (rings) return rings;
-  const bin = new Int8Array(TILE * TILE);
+  const bin = new Int8Array(TILE * HALF_COLUMNS);
+  const weight = new Float64Array(TILE * HALF_COLUMNS);
   const count = new Float64Array(NUM_BINS);
   const freq = (k: number) => (k < TILE / 2 ? k : k - TILE);
   for (let u = 0; u < TILE; u++) {
-    for (let v = 0; v < TILE; v++) {
-      const r = Math.floor(Math.sqrt(freq(u) ** 2 + freq(v) ** 2) + 0.5);
+    for (let k = 0; k < HALF_COLUMNS; k++) {
+      const r = Math.floor(Math.sqrt(freq(u) ** 2 + k ** 2) + 0.5);
       const b = r >= 1 && r <= NUM_BINS ? r - 1 : -1;
-      bin[u * TILE + v] = b;
-      if (b >= 0) count[b]!++;
+      const w = k === 0 || k === TILE / 2 ? 1 : 2;
+      bin[u * HALF_COLUMNS + k] = b;
+      weight[u * HALF_COLUMNS + k] = w;
+      if (b >= 0) count[b]! += w;
     }
   }
-  rings = { bin, count };
+  rings = { bin, weight, count };
   return rings;
 }
 
 /** Features of T tiles [T, 3, 64, 64] -> float32 [T, 96]. */
 export function spectralFeatures(tiles: Float32Array, T: number): Float32Array {
-  const { bin, count } = ringsOf();
+  const { bin, weight, count } = ringsOf();
   const n = TILE * TILE;
   const out = new Float32Array(T * NUM_FEATURES); // [T, 96]
-  const re = new Float64Array(n);
-  const im = new Float64Array(n);
+  const power = new Float64Array(TILE * HALF_COLUMNS);
   const sums = new Float64Array(NUM_BINS);
   for (let t = 0; t < T; t++) {
     for (let c = 0; c < 3; c++) {
       const off = (t * 3 + c) * n;
       let mean = 0;
       for (let i = 0; i < n; i++) mean += tiles[off + i]!;
-      mean /= n;
-      for (let i = 0; i < n; i++) re[i] = tiles[off + i]! - mean;
-      im.fill(0);
-      fft2(re, im, TILE, TILE);
+      halfPowerSpectrum(tiles, off, mean / n, power);
       sums.fill(0);
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < power.length; i++) {
         const b = bin[i]!;
-        if (b >= 0) sums[b]! += re[i]! * re[i]! + im[i]! * im[i]!;
+        if (b >= 0) sums[b]! += weight[i]! * power[i]!;
       }
       for (let b = 0; b < NUM_BINS; b++) out[t * NUM_FEATURES + c * NUM_BINS + b] = Math.log(sums[b]! / n / count[b]! + 1e-8);
     }

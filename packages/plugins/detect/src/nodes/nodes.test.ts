@@ -17,7 +17,7 @@ const repoFiles = () =>
   );
 const files = repoFiles();
 const services = await cpuServices();
-const run = <N extends Parameters<typeof runNode>[1]>(node: N, o: Omit<Parameters<typeof runNode<N>>[2], 'services' | 'files'>) => runNode(plugin, node, { ...o, services, files } as Parameters<typeof runNode<N>>[2]);
+const env = { services, files };
 const batch = (b: { dims: readonly number[]; data: Float32Array }) => tensor('float32', [...b.dims], b.data);
 const close = (a: unknown, b: number, tol: number) => expect(Math.abs(Number(a) - b)).toBeLessThan(tol);
 
@@ -36,15 +36,15 @@ function manyReal() {
 describe('detect/Synthetic', () => {
   it.each(['residual', 'spectral'] as const)('%s: the same scores as the PyTorch / NumPy reference on images of any size', async (name) => {
     for (const f of fixtureImages) {
-      const { report } = await run(Synthetic, { inputs: { image: tensor('float32', [1, 3, f.H, f.W], f.data) }, params: { detector: `models/detectors/${name}.card.json` } });
+      const { report } = await runNode(plugin, Synthetic, { ...env, inputs: { image: tensor('float32', [1, 3, f.H, f.W], f.data) }, params: { detector: `models/detectors/${name}.card.json` } });
       close(report.score, name === 'residual' ? f.residualScore : f.spectralScore, 2e-3);
       expect(report.detector).toBe(name);
     }
   });
 
   it('a batch report per image, the count, and the flag at the FPR fixed on real images', async () => {
-    const gen = await run(Synthetic, { inputs: { image: batch(fixtureGenerated) }, params: { detector: 'models/detectors/residual.card.json' } });
-    const real = await run(Synthetic, { inputs: { image: batch(fixtureReal) }, params: { detector: 'models/detectors/residual.card.json', prefix: 'real.' } });
+    const gen = await runNode(plugin, Synthetic, { ...env, inputs: { image: batch(fixtureGenerated) }, params: { detector: 'models/detectors/residual.card.json' } });
+    const real = await runNode(plugin, Synthetic, { ...env, inputs: { image: batch(fixtureReal) }, params: { detector: 'models/detectors/residual.card.json', prefix: 'real.' } });
     fixtureGenerated.residualScores.forEach((s, b) => close(gen.report[`score.${b}`], s, 2e-3));
     expect(gen.report.images).toBe(4);
     expect(gen.report.synthetic).toBe(4);
@@ -72,8 +72,8 @@ describe('detect/Synthetic', () => {
     const img = batch(fixtureReal);
     await expect(runNode(plugin, Synthetic, { inputs: { image: img }, params: { detector: 'x.card.json' }, services, files: bad })).rejects.toThrow(/x\.card\.json: not a detector card: name/);
     await expect(runNode(plugin, Synthetic, { inputs: { image: img }, params: { detector: 'y.card.json' }, services, files: bad })).rejects.toThrow(/y\.card\.json: not JSON/);
-    await expect(run(Synthetic, { inputs: { image: tensor('float32', [1, 1, 64, 64], new Float32Array(4096)) }, params: { detector: 'models/detectors/residual.card.json' } })).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
-    await expect(run(Synthetic, { inputs: { image: img }, params: { detector: 'models/detectors/faces64-discriminator.card.json' } })).rejects.toThrow(/use it with detect\/Discriminator/);
+    await expect(runNode(plugin, Synthetic, { ...env, inputs: { image: tensor('float32', [1, 1, 64, 64], new Float32Array(4096)) }, params: { detector: 'models/detectors/residual.card.json' } })).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+    await expect(runNode(plugin, Synthetic, { ...env, inputs: { image: img }, params: { detector: 'models/detectors/faces64-discriminator.card.json' } })).rejects.toThrow(/use it with detect\/Discriminator/);
   });
 });
 
@@ -81,8 +81,8 @@ describe('detect/Discriminator', () => {
   it('scores each image independently of the rest of its batch (minibatch-std groups of copies) and tells generated from real', async () => {
     const p = { path: 'models/faces64', card: 'models/detectors/faces64-discriminator.card.json' };
     const both = tensor('float32', [8, 3, 64, 64], Float32Array.from([...fixtureReal.data, ...fixtureGenerated.data]));
-    const { report } = await run(Discriminator, { inputs: { image: both }, params: p });
-    const alone = await run(Discriminator, { inputs: { image: tensor('float32', [1, 3, 64, 64], fixtureGenerated.data.slice(0, 3 * 4096)) }, params: p });
+    const { report } = await runNode(plugin, Discriminator, { ...env, inputs: { image: both }, params: p });
+    const alone = await runNode(plugin, Discriminator, { ...env, inputs: { image: tensor('float32', [1, 3, 64, 64], fixtureGenerated.data.slice(0, 3 * 4096)) }, params: p });
     close(alone.report.score, report['score.4'] as number, 1e-4);
     const mean = (a: number, b: number) => [...Array(b - a).keys()].reduce((s, i) => s + (report[`score.${a + i}`] as number), 0) / (b - a);
     expect(mean(4, 8)).toBeGreaterThan(mean(0, 4));
@@ -95,10 +95,10 @@ describe('detect/Discriminator', () => {
     other.files.set('other.card.json', new TextEncoder().encode(JSON.stringify({ ...card, modelHash: '0'.repeat(64) })));
     const img = batch(fixtureGenerated);
     await expect(runNode(plugin, Discriminator, { inputs: { image: img }, params: { path: 'models/faces64', card: 'other.card.json' }, services, files: other })).rejects.toThrow(/calibrates another model/);
-    const { report } = await run(Discriminator, { inputs: { image: img, real: manyReal() }, params: { path: 'models/faces64' } });
+    const { report } = await runNode(plugin, Discriminator, { ...env, inputs: { image: img, real: manyReal() }, params: { path: 'models/faces64' } });
     expect(report['pValue.0'] as number).toBeGreaterThan(0);
     expect(report['probability.0']).toBeUndefined(); // no generated images: no Platt fit
-    await expect(run(Discriminator, { inputs: { image: img }, params: { path: 'models/faces64' } })).rejects.toThrow(/connect "real"/);
+    await expect(runNode(plugin, Discriminator, { ...env, inputs: { image: img }, params: { path: 'models/faces64' } })).rejects.toThrow(/connect "real"/);
   });
 });
 
@@ -125,9 +125,9 @@ describe('detect/Verdict', () => {
     const quantized = tensor('float32', [...marked.dims], marked.data.map((v) => Math.round((v + 1) * 127.5) / 127.5 - 1));
     const images = tensor('float32', [12, 3, 64, 64], Float32Array.from([...quantized.data, ...gen.data, ...fixtureReal.data])); // marked, unmarked, real
     const wm = await runNode(watermarkPlugin, Decode, { inputs: { image: images }, params: { ...key, payloadBits: 12 } });
-    const res = await run(Synthetic, { inputs: { image: images }, params: { detector: 'models/detectors/residual.card.json' } });
-    const spec = await run(Synthetic, { inputs: { image: images }, params: { detector: 'models/detectors/spectral.card.json' } });
-    const { report } = await run(Verdict, { inputs: { watermark: wm.report, passive: res.report, passive2: spec.report }, params: { keyName: 'K1' } });
+    const res = await runNode(plugin, Synthetic, { ...env, inputs: { image: images }, params: { detector: 'models/detectors/residual.card.json' } });
+    const spec = await runNode(plugin, Synthetic, { ...env, inputs: { image: images }, params: { detector: 'models/detectors/spectral.card.json' } });
+    const { report } = await runNode(plugin, Verdict, { ...env, inputs: { watermark: wm.report, passive: res.report, passive2: spec.report }, params: { keyName: 'K1' } });
     expect(report.images).toBe(12);
     for (let b = 0; b < 4; b++) {
       expect(report[`verdict.${b}`]).toBe('watermarked');
@@ -144,13 +144,13 @@ describe('detect/Verdict', () => {
   });
 
   it('one image gives plain keys; mismatched batches and foreign reports are refused', async () => {
-    const one = await run(Synthetic, { inputs: { image: tensor('float32', [1, 3, 64, 64], fixtureReal.data.slice(0, 3 * 4096)) }, params: { detector: 'models/detectors/residual.card.json' } });
-    const { report } = await run(Verdict, { inputs: { passive: one.report }, params: {} });
+    const one = await runNode(plugin, Synthetic, { ...env, inputs: { image: tensor('float32', [1, 3, 64, 64], fixtureReal.data.slice(0, 3 * 4096)) }, params: { detector: 'models/detectors/residual.card.json' } });
+    const { report } = await runNode(plugin, Verdict, { ...env, inputs: { passive: one.report }, params: {} });
     expect(report.verdict).toBe('no evidence');
-    const four = await run(Synthetic, { inputs: { image: batch(fixtureReal) }, params: { detector: 'models/detectors/residual.card.json' } });
-    await expect(run(Verdict, { inputs: { passive: one.report, passive2: four.report }, params: {} })).rejects.toThrow(/"passive2" describes 4 image\(s\) but "passive" describes 1/);
-    await expect(run(Verdict, { inputs: { watermark: { psnr: 40 } }, params: {} })).rejects.toThrow(/"watermark" has no "detected"/);
-    await expect(run(Verdict, { inputs: {}, params: {} })).rejects.toThrow(/connect a watermark report/);
+    const four = await runNode(plugin, Synthetic, { ...env, inputs: { image: batch(fixtureReal) }, params: { detector: 'models/detectors/residual.card.json' } });
+    await expect(runNode(plugin, Verdict, { ...env, inputs: { passive: one.report, passive2: four.report }, params: {} })).rejects.toThrow(/"passive2" describes 4 image\(s\) but "passive" describes 1/);
+    await expect(runNode(plugin, Verdict, { ...env, inputs: { watermark: { psnr: 40 } }, params: {} })).rejects.toThrow(/"watermark" has no "detected"/);
+    await expect(runNode(plugin, Verdict, { ...env, inputs: {}, params: {} })).rejects.toThrow(/connect a watermark report/);
   });
 });
 
