@@ -33,17 +33,18 @@ def main():
     x = np.array(real[14999])  # a held-out render (seed 64999)
     img = C.to_uint8(x)
     # 64 × 64; 48 × 40 (upsized to 77 × 64, two tiles); 70 × 130 (six tiles).
-    images = [C.to_float(img), C.to_float(np.ascontiguousarray(img[8:56, 12:52])), C.to_float(C.resize(img, 130, 70))]
+    u8 = [img, np.ascontiguousarray(img[8:56, 12:52]), C.resize(img, 130, 70)]  # 8-bit [H, W, 3]
+    images = [C.to_float(x) for x in u8]
     net = C.ResidualCNN()
     net.load_state_dict(torch.load(os.path.join(a.work, "residual.pt")))
     net.eval()
     spec = np.load(os.path.join(a.work, "spectral.npz"))
     w, bias = spec["w"], float(spec["b"])
     out = []
-    for im in images:
+    for im, raw in zip(images, u8):
         t = C.tiles(im)
         f = C.spectral_features(t)
-        item = {"dims": list(im.shape), "data": b64(im), "tiles": len(t), "upsized": list(C.upsize(im).shape[1:]),
+        item = {"dims": list(im.shape), "rgb": base64.b64encode(raw.tobytes()).decode(), "tiles": len(t), "upsized": list(C.upsize(im).shape[1:]),
                 "features": b64(f), "spectralScore": float((f @ w + bias).mean())}
         with torch.no_grad():
             item["residualScore"] = float(net(torch.from_numpy(t))[:, 0].mean())

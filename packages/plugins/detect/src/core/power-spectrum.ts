@@ -17,20 +17,33 @@ for (let i = 0; i < N; i++) {
 const COS = Float64Array.from({ length: N / 2 }, (_, k) => Math.cos((2 * Math.PI * k) / N));
 const SIN = Float64Array.from({ length: N / 2 }, (_, k) => -Math.sin((2 * Math.PI * k) / N));
 
-/** In-place forward FFT of 64 complex values (e^{−2πi·jk/64}). */
+/**
+ * Forward FFT of 64 complex values (e^{−2πi·jk/64}) in place; the input must already be in
+ * bit-reversed order (the callers load it so). The first two stages, whose twiddles are 1 and
+ * −i, are done without multiplications.
+ */
 function fft64(re: Float64Array, im: Float64Array): void {
-  for (let i = 0; i < N; i++) {
-    const j = REV[i]!;
-    if (i < j) {
-      const tr = re[i]!;
-      re[i] = re[j]!;
-      re[j] = tr;
-      const ti = im[i]!;
-      im[i] = im[j]!;
-      im[j] = ti;
-    }
+  for (let a = 0; a < N; a += 4) {
+    // Stages of length 2 and 4.
+    const r0 = re[a]! + re[a + 1]!;
+    const i0 = im[a]! + im[a + 1]!;
+    const r1 = re[a]! - re[a + 1]!;
+    const i1 = im[a]! - im[a + 1]!;
+    const r2 = re[a + 2]! + re[a + 3]!;
+    const i2 = im[a + 2]! + im[a + 3]!;
+    const r3 = re[a + 2]! - re[a + 3]!;
+    const i3 = im[a + 2]! - im[a + 3]!;
+    re[a] = r0 + r2;
+    im[a] = i0 + i2;
+    re[a + 2] = r0 - r2;
+    im[a + 2] = i0 - i2;
+    // (r3 + i·i3)·(−i) = i3 − i·r3
+    re[a + 1] = r1 + i3;
+    im[a + 1] = i1 - r3;
+    re[a + 3] = r1 - i3;
+    im[a + 3] = i1 + r3;
   }
-  for (let half = 1, step = N / 2; half < N; half <<= 1, step >>= 1) {
+  for (let half = 4, step = N / 8; half < N; half <<= 1, step >>= 1) {
     for (let i = 0; i < N; i += half << 1) {
       for (let k = 0; k < half; k++) {
         const cr = COS[k * step]!;
@@ -65,8 +78,9 @@ export function halfPowerSpectrum(x: ArrayLike<number>, offset: number, mean: nu
     const a = offset + r * N;
     const b = a + N;
     for (let j = 0; j < N; j++) {
-      rowRe[j] = x[a + j]! - mean;
-      rowIm[j] = x[b + j]! - mean;
+      const q = REV[j]!;
+      rowRe[q] = x[a + j]! - mean;
+      rowIm[q] = x[b + j]! - mean;
     }
     fft64(rowRe, rowIm);
     for (let k = 0; k < HALF; k++) {
@@ -84,8 +98,9 @@ export function halfPowerSpectrum(x: ArrayLike<number>, offset: number, mean: nu
   }
   for (let k = 0; k < HALF; k++) {
     for (let u = 0; u < N; u++) {
-      colRe[u] = specRe[u * HALF + k]!;
-      colIm[u] = specIm[u * HALF + k]!;
+      const q = REV[u]!;
+      colRe[q] = specRe[u * HALF + k]!;
+      colIm[q] = specIm[u * HALF + k]!;
     }
     fft64(colRe, colIm);
     for (let u = 0; u < N; u++) out[u * HALF + k] = colRe[u]! * colRe[u]! + colIm[u]! * colIm[u]!;

@@ -6,7 +6,7 @@ import { calibrateFromInputs } from '../core/calibrate-inputs.js';
 import { cardCalibration, parseCard } from '../core/card.js';
 import { discriminatorScorer } from '../core/discriminator.js';
 import { scoreImages } from '../core/score.js';
-import { checkImage, detectionReport, fprParam, imageInput, intoInput, prefixParam } from './params.js';
+import { checkImage, detectionReport, fprParam, imageInput, realImagesInput, generatedImagesInput, intoInput, prefixParam } from './params.js';
 
 export const Discriminator = defineNode({
   type: 'detect/Discriminator',
@@ -16,8 +16,8 @@ export const Discriminator = defineNode({
   description: 'Scores each image with a model’s discriminator (score = −logit, per 64 px tile), calibrated by a card or by the real (and generated) images connected.',
   inputs: {
     image: imageInput,
-    real: { ...imageInput, optional: true, description: 'Real images to fix the threshold on (instead of a card).' },
-    generated: { ...imageInput, optional: true, description: 'Generated images for the probability’s Platt fit (with "real").' },
+    real: { ...realImagesInput, optional: true, description: 'Real images to fix the threshold on (instead of a card).' },
+    generated: { ...generatedImagesInput, optional: true, description: 'Generated images for the probability’s Platt fit (with "real").' },
     into: intoInput,
   },
   outputs: { report: { type: 'Report' } },

@@ -4,7 +4,7 @@ import '@stylegraph/ops-gpu';
 import { judge } from '../core/calibration.js';
 import { calibrateFromInputs } from '../core/calibrate-inputs.js';
 import { classifierScores, type ClassifierSpec } from '../core/classifier.js';
-import { checkImage, detectionReport, fprParam, imageInput, intoInput, prefixParam } from './params.js';
+import { checkImage, detectionReport, fprParam, imageInput, realImagesInput, generatedImagesInput, intoInput, prefixParam } from './params.js';
 
 const triple = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
 
@@ -16,8 +16,8 @@ export const OnnxClassifier = defineNode({
   description: 'Scores each image with a user-supplied ONNX classifier (declared input size, normalization and output column), its threshold fixed on the real images connected.',
   inputs: {
     image: imageInput,
-    real: { ...imageInput, description: 'Real images of the domain (at least 20) to fix the threshold and p-values on.' },
-    generated: { ...imageInput, optional: true, description: 'Generated images for a Platt fit of the probability.' },
+    real: { ...realImagesInput, description: 'Real images of the domain (at least 20) to fix the threshold and p-values on.' },
+    generated: { ...generatedImagesInput, optional: true, description: 'Generated images for a Platt fit of the probability.' },
     into: intoInput,
   },
   outputs: { report: { type: 'Report' } },

@@ -6,6 +6,9 @@ export const fprParam = z.number().min(1e-4).max(0.5).default(0.01).describe('Fa
 export const prefixParam = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/).optional().describe('Prefix of the report keys, e.g. "jpeg50." → jpeg50.score.');
 export const intoInput = { type: 'Report', optional: true, description: 'Report to extend.' } as const;
 export const imageInput = { type: 'Image', shape: ['B', 3, 'H', 'W'] } as const;
+/** Real / generated images for calibration or training: batches of their own count and size. */
+export const realImagesInput = { type: 'Image', shape: ['N', 3, 'Hc', 'Wc'] } as const;
+export const generatedImagesInput = { type: 'Image', shape: ['M', 3, 'Hg', 'Wg'] } as const;
 
 const MAX_SIDE = 8192;
 

@@ -8,7 +8,7 @@ import { postProcess } from '../core/augment.js';
 import { spectralModel } from '../core/spectral-onnx.js';
 import { thresholdTable, trainSpectral } from '../core/train-spectral.js';
 import { TILE } from '../core/tiles.js';
-import { checkImage, imageInput } from './params.js';
+import { realImagesInput, generatedImagesInput, checkImage } from './params.js';
 
 export const TrainSpectral = defineNode({
   type: 'detect/TrainSpectral',
@@ -17,8 +17,8 @@ export const TrainSpectral = defineNode({
   category: 'Detect',
   description: 'Trains and calibrates a spectral detector (power-spectrum rings → logistic regression) on real vs generated images; writes its ONNX model and card.',
   inputs: {
-    real: { ...imageInput, description: 'Real images (at least 100).' },
-    generated: { ...imageInput, description: 'Generated images (at least 100).' },
+    real: { ...realImagesInput, description: 'Real images (at least 100).' },
+    generated: { ...generatedImagesInput, description: 'Generated images (at least 100).' },
   },
   outputs: { report: { type: 'Report' } },
   params: z.object({
