@@ -3,28 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodePng } from '@stylegraph/plugin-io';
+import { toyImages } from '../../packages/plugins/detect/src/testing/toy.js';
 import { stylegraph } from './run-cli.js';
 
-/** n 64 px PNGs: smooth colour fields; `artefact` adds a trace on the even-pixel lattice, as nearest-neighbour upsampling leaves. */
+/** n toy 64 px PNGs (see toyImages) and a file that is not an image. */
 async function folder(dir: string, n: number, artefact: boolean, seed: number) {
   mkdirSync(dir, { recursive: true });
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  for (let k = 0; k < n; k++) {
-    const px = new Uint8Array(64 * 64 * 4);
-    const [fx, fy, ph] = [1 + 3 * rand(), 1 + 3 * rand(), 6 * rand()];
-    for (let y = 0; y < 64; y++) {
-      for (let x = 0; x < 64; x++) {
-        for (let c = 0; c < 3; c++) {
-          let v = 0.5 * Math.sin((fx * x + fy * y) / 10 + ph + c) + 0.05 * (rand() - 0.5);
-          if (artefact && x % 2 === 0 && y % 2 === 0) v += 0.15 * (rand() - 0.5) + 0.04;
-          px[(y * 64 + x) * 4 + c] = Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
-        }
-        px[(y * 64 + x) * 4 + 3] = 255;
-      }
-    }
-    writeFileSync(join(dir, `${String(k).padStart(4, '0')}.png`), await encodePng(px, 64, 64, 4));
-  }
+  for (const [k, rgb] of toyImages(n, artefact, seed).entries()) writeFileSync(join(dir, `${String(k).padStart(4, '0')}.png`), await encodePng(rgb, 64, 64, 3));
   writeFileSync(join(dir, 'notes.txt'), 'not an image');
 }
 

@@ -70,17 +70,17 @@ const colRe = new Float64Array(N);
 const colIm = new Float64Array(N);
 
 /**
- * |F(u, k)|² for u = 0…63, k = 0…32 ([64, 33], row-major) of the real tile x[64·64] (row-major)
- * minus `mean`. The full spectrum's (u, v) for v > 32 equals (−u mod 64, 64 − v).
+ * |F(u, k)|² for u = 0…63, k = 0…32 ([64, 33], row-major) of the real tile x[64·64] (row-major,
+ * from `offset`). The full spectrum's (u, v) for v > 32 equals (−u mod 64, 64 − v).
  */
-export function halfPowerSpectrum(x: ArrayLike<number>, offset: number, mean: number, out: Float64Array): void {
+export function halfPowerSpectrum(x: ArrayLike<number>, offset: number, out: Float64Array): void {
   for (let r = 0; r < N; r += 2) {
     const a = offset + r * N;
     const b = a + N;
     for (let j = 0; j < N; j++) {
       const q = REV[j]!;
-      rowRe[q] = x[a + j]! - mean;
-      rowIm[q] = x[b + j]! - mean;
+      rowRe[q] = x[a + j]!;
+      rowIm[q] = x[b + j]!;
     }
     fft64(rowRe, rowIm);
     for (let k = 0; k < HALF; k++) {

@@ -36,6 +36,16 @@ export async function scoreImages(data: Float32Array, dims: readonly number[], s
     pending = [];
     pendingTiles = 0;
   };
+  if (H === TILE && W === TILE) {
+    // One tile per image: the batch is the tiles.
+    for (let b0 = 0; b0 < B; b0 += CHUNK) {
+      const n = Math.min(CHUNK, B - b0);
+      const s = await scoreTiles(data.subarray(b0 * per, (b0 + n) * per), n);
+      for (let i = 0; i < n; i++) out[b0 + i] = s[i]!;
+      onImage?.(b0 + n);
+    }
+    return out;
+  }
   for (let b = 0; b < B; b++) {
     const tl = tiles({ data: data.subarray(b * per, (b + 1) * per), H, W });
     pending.push({ b, ...tl });

@@ -1,5 +1,5 @@
 /**
- * Spectral features of 64 px tiles: per RGB channel, the mean-removed tile's power spectrum
+ * Spectral features of 64 px tiles: per RGB channel, the tile's power spectrum
  * |FFT|² / 64², averaged over rings of integer radius 1…32 (radius = round(√(u² + v²)) with
  * u, v the signed frequencies), as ln(mean + 1e-8) — 96 numbers per tile, the input of the
  * spectral detector's logistic regression. tools/detect/common.py computes the same numbers.
@@ -47,9 +47,8 @@ export function spectralFeatures(tiles: Float32Array, T: number): Float32Array {
   for (let t = 0; t < T; t++) {
     for (let c = 0; c < 3; c++) {
       const off = (t * 3 + c) * n;
-      let mean = 0;
-      for (let i = 0; i < n; i++) mean += tiles[off + i]!;
-      halfPowerSpectrum(tiles, off, mean / n, power);
+      // The tile's mean only moves the DC coefficient, which no ring holds: no need to remove it.
+      halfPowerSpectrum(tiles, off, power);
       sums.fill(0);
       for (let i = 0; i < power.length; i++) {
         const b = bin[i]!;

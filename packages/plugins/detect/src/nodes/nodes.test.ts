@@ -7,6 +7,8 @@ import plugin, { Discriminator, OnnxClassifier, Synthetic, TrainSpectral, Verdic
 import { parseCard } from '../core/card.js';
 import { thresholdAtFpr } from '../core/metrics.js';
 import { REPO_ROOT, fixtureGenerated, fixtureImages, fixtureReal } from '../testing/fixture.js';
+import { toyImages } from '../testing/toy.js';
+import { fromRgb8 } from '../core/augment.js';
 
 const bytes = (p: string) => new Uint8Array(readFileSync(`${REPO_ROOT}${p}`));
 const DETECTORS = ['residual.card.json', 'residual.onnx', 'spectral.card.json', 'spectral.onnx', 'faces64-discriminator.card.json'];
@@ -157,25 +159,11 @@ describe('detect/Verdict', () => {
 
 describe('detect/TrainSpectral', () => {
   it('trains on two folders’ worth of images, writes an ONNX model + card that detect/Synthetic then uses', async () => {
-    // Real: smooth random fields. Generated: the same kind plus a nearest-neighbour-upsampled
-    // noise layer — the periodic trace upsampling leaves in a spectrum.
-    const n = 3 * 64 * 64;
     let seed = 1;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const make = (count: number, artefact: boolean) => {
-      const d = new Float32Array(count * n);
-      for (let k = 0; k < count; k++) {
-        const [fx, fy, ph] = [1 + 3 * rand(), 1 + 3 * rand(), 6 * rand()];
-        for (let c = 0; c < 3; c++) {
-          for (let y = 0; y < 64; y++) {
-            for (let x = 0; x < 64; x++) {
-              let v = 0.5 * Math.sin((fx * x + fy * y) / 10 + ph + c) + 0.05 * (rand() - 0.5);
-              if (artefact && x % 2 === 0 && y % 2 === 0) v += 0.15 * (rand() - 0.5) + 0.04;
-              d[k * n + (c * 64 + y) * 64 + x] = Math.round((v + 1) * 127.5) / 127.5 - 1;
-            }
-          }
-        }
-      }
+      const imgs = toyImages(count, artefact, seed++);
+      const d = new Float32Array(count * 3 * 4096); // [count, 3, 64, 64]
+      imgs.forEach((rgb, k) => d.set(fromRgb8(rgb, 64, 64).data, k * 3 * 4096));
       return tensor('float32', [count, 3, 64, 64], d);
     };
     const out = memoryFiles();
