@@ -2,7 +2,7 @@
 Trains the two bundled passive detectors of packages/plugins/detect on the bundled model's
 samples vs renders of faces/RenderFaces, both classes through the same post-processing
 (common.augment), calibrates them (Platt scaling on a held-out split) and writes
-models/detectors/{spectral,residual}.onnx + .card.json. Under an hour on 2 CPU cores.
+models/detectors/{spectral,residual}.onnx + .card.json. Under an hour on 2 CPU cores (27 minutes on one thread).
 
   npx stylegraph run tools/train/dataset.graph.json --set faces.seeds=50000-64999 --out runs/real
   npx stylegraph run tools/train/samples.graph.json --set seeds.seeds=200000-214999 --set truncation.psi=1 --out runs/fake-psi1
