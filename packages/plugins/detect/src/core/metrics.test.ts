@@ -61,4 +61,29 @@ describe('calibration and metrics', () => {
     expect(judge(calibrate(real), 50, 0.05).probability).toBeUndefined();
     expect(() => calibrate([1, 2, 3])).toThrow(/at least 20 real images/);
   });
+
+  it('Platt: at the fit the log-loss gradient vanishes (an imbalanced, overlapping set), and bad input is refused', () => {
+    const s = [-2, -1.5, -1, -0.5, 0, 0.2, 0.4, 0.9, 1.3, 2.2, 3, -0.3, 0.1, 1.1];
+    const y = [0, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 1];
+    const { a, b } = fitPlatt(s, y);
+    let ga = 0;
+    let gb = 0;
+    s.forEach((v, i) => {
+      const r = sigmoid(a * v + b) - y[i]!;
+      ga += r * v;
+      gb += r;
+    });
+    // Up to the tiny ridge on a (1e-6 per image on the standardized slope).
+    expect(Math.abs(ga) + Math.abs(gb)).toBeLessThan(1e-4);
+    expect(a).toBeGreaterThan(0);
+    expect(() => fitPlatt([], [])).toThrow(/fitPlatt: 0 scores and 0 labels/);
+    expect(() => fitPlatt([1, 2], [1])).toThrow(/2 scores and 1 labels/);
+    expect(() => thresholdAtFpr([], 0.01)).toThrow(/no real scores/);
+  });
+
+  it('ECE puts probability 1 in the last bin; TPR counts only scores above the threshold', () => {
+    expect(expectedCalibrationError([1, 1, 0, 0], [1, 1, 0, 0])).toBe(0);
+    expect(expectedCalibrationError([1, 0.99, 0.02], [1, 0, 0])).toBeCloseTo((2 / 3) * Math.abs(0.995 - 0.5) + (1 / 3) * 0.02, 12);
+    expect(tprAtFpr([0, 1, 2, 3], [3, 3, 4], 0)).toBeCloseTo(1 / 3, 12); // 3 equals the threshold: not above it
+  });
 });

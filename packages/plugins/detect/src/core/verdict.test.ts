@@ -30,4 +30,17 @@ describe('verdicts', () => {
     expect(verdicts(undefined, [{ detector: 'd', pValue: 0.5 }], opts)[0]!.statement).toBe('no evidence (best detector p = 0.500 (d))');
     expect(verdicts({ detected: 1, pValue: 1e-9, payload: '' }, [], opts)[0]!.statement).toBe('watermarked with key K (p = 1.00e-9)');
   });
+
+  it('exact statements and numbers: p formats, payloads per image, which detector is named', () => {
+    const wm = { images: 2, 'detected.0': 1, 'pValue.0': 0.001, 'payload.0': 'ab', 'detected.1': 0, 'pValue.1': 0.5, 'payload.1': '' };
+    const a = { images: 2, detector: 'a', 'pValue.0': 0.2, 'pValue.1': 0.004 };
+    const b = { images: 2, detector: 'b', 'pValue.0': 0.1, 'pValue.1': 0.004 };
+    const v = verdicts(wm, [a, b], { fpr: 0.008, keyName: 'Q' });
+    expect(v[0]).toEqual({ verdict: 'watermarked', statement: 'watermarked with key Q (p = 0.00100, payload ab)', pValue: 0.001, evidence: 'watermark', payload: 'ab' });
+    // Equal p-values: the first detector is named; 2 × 0.004 = 0.008 ≤ fpr counts.
+    expect(v[1]).toEqual({ verdict: 'generated', statement: 'likely generated (p = 0.00800, detector a)', pValue: 0.008, evidence: 'a', payload: '' });
+    const none = verdicts({ images: 2, 'detected.0': 0, 'pValue.0': 0.3, 'detected.1': 0, 'pValue.1': 0.2 }, [], opts);
+    expect(none[1]).toEqual({ verdict: 'no evidence', statement: 'no evidence (watermark p = 0.200)', pValue: 0.2, evidence: '', payload: '' });
+    expect(verdicts(undefined, [{ pValue: 0.0009 }], opts)[0]!.statement).toBe('likely generated (p = 9.00e-4, detector detector)');
+  });
 });

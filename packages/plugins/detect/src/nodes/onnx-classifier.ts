@@ -1,6 +1,6 @@
 /** `detect/OnnxClassifier`: any user-supplied ONNX classifier (a CNNDetection or UnivFD export …), calibrated on real images. */
 import { NodeError, defineNode, z } from '@stylegraph/core';
-import '@stylegraph/ops-gpu';
+import '@stylegraph/ops-gpu'; // types ctx.services.compute as a Compute
 import { judge } from '../core/calibration.js';
 import { calibrateFromInputs } from '../core/calibrate-inputs.js';
 import { classifierScores, type ClassifierSpec } from '../core/classifier.js';

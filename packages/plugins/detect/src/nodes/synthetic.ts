@@ -1,6 +1,6 @@
 /** `detect/Synthetic`: is this image generated? A bundled (or user-trained) passive detector with its card. */
 import { NodeError, defineNode, z } from '@stylegraph/core';
-import '@stylegraph/ops-gpu';
+import '@stylegraph/ops-gpu'; // types ctx.services.compute as a Compute
 import { judge } from '../core/calibration.js';
 import { cardCalibration } from '../core/card.js';
 import { loadCardDetector } from '../core/card-detector.js';
