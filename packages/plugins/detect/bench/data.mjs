@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readNpy } from '@stylegraph/core';
+import { toRgb8 } from '@stylegraph/plugin-detect';
 
 export const REPO = new URL('../../../../', import.meta.url).pathname;
 const DATA = join(REPO, 'runs/bench-detect');
@@ -34,11 +35,7 @@ export function loadSet(name, n, log) {
   }
   const t = readNpy(new Uint8Array(readFileSync(file)));
   const [N, , H, W] = t.dims;
-  const out = [];
-  for (let b = 0; b < N; b++) {
-    const rgb = new Uint8Array(H * W * 3);
-    for (let c = 0; c < 3; c++) for (let i = 0; i < H * W; i++) rgb[i * 3 + c] = Math.min(255, Math.max(0, Math.floor((t.data[(b * 3 + c) * H * W + i] + 1) * 127.5 + 0.5)));
-    out.push({ rgb, width: W, height: H });
-  }
-  return { images: out, what: s.what };
+  const per = 3 * H * W;
+  const images = Array.from({ length: N }, (_, b) => ({ rgb: toRgb8({ data: t.data.subarray(b * per, (b + 1) * per), H, W }), width: W, height: H }));
+  return { images, what: s.what };
 }

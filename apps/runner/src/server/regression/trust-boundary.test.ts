@@ -209,6 +209,25 @@ describe('regression: writes stay inside out/<graph>/', () => {
     expect(result.nodes!.save!.error!.message).toMatch(/symbolic link/);
     expect(await readdir(outside)).toEqual([]);
   });
+
+  it('lists no folder for a client graph (io/LoadFolder fails: the workspace host cannot list)', async () => {
+    const doc = {
+      format: 'stylegraph.graph',
+      formatVersion: 1,
+      nodes: { load: { type: 'io/LoadFolder', version: 1, params: { folder: '/etc', size: 8 } } },
+      edges: [],
+    };
+    const started = await call(s, 'run.start', { method: 'POST', input: { graph: doc, backend: 'cpu' } });
+    const data = started.body.result!.data as { ok: boolean; runId: string };
+    expect(data.ok).toBe(true);
+    let result: { done: boolean; nodes?: Record<string, { status: string; error?: { code: string; message: string } }> } = { done: false };
+    for (let i = 0; i < 200 && !result.done; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      result = (await call(s, 'run.result', { input: { runId: data.runId } })).body.result!.data as typeof result;
+    }
+    expect(result.nodes!.load!.status).toBe('failed');
+    expect(result.nodes!.load!.error!.message).toMatch(/cannot list folders/);
+  });
 });
 
 describe('regression: limits and errors', () => {

@@ -66,7 +66,9 @@ export async function scoreEach(images: readonly Planar[], scoreTiles: TileScore
   const bySize = new Map<string, number[]>();
   images.forEach((im, i) => {
     const k = `${im.H}x${im.W}`;
-    bySize.set(k, [...(bySize.get(k) ?? []), i]);
+    const idx = bySize.get(k);
+    if (idx) idx.push(i);
+    else bySize.set(k, [i]);
   });
   for (const idx of bySize.values()) {
     const { H, W } = images[idx[0]!]!;
