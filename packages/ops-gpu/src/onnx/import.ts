@@ -209,7 +209,7 @@ export function importOnnx(b: GraphBuilder, bytes: Uint8Array, opts: ImportOptio
         const pads = intsAttr(n, 'pads') ?? [];
         if (k.length !== 2 || pads.some((p) => p !== 0)) throw new GraphError('graph', `${where}: only 2-D AveragePool without padding is supported`);
         const v = x(0);
-        const C = v.shape[1];
+        const C = v.shape[1]!;
         if (!isStaticDim(C)) throw new GraphError('graph', `${where}: AveragePool needs a static channel count`);
         const w = tensor('float32', [C, 1, k[0]!, k[1]!], new Float32Array(C * k[0]! * k[1]!).fill(1 / (k[0]! * k[1]!)));
         y = b.conv(v, b.constant(w), undefined, { strides: intsAttr(n, 'strides') ?? [1, 1], group: C });

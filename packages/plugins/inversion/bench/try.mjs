@@ -1,0 +1,18 @@
+import { loadModel, StyleGAN2, buildMapping } from '@stylegraph/ops-gpu';
+import { folderSource, createNodeCompute } from '@stylegraph/ops-gpu/node';
+import { RandomState, tensor } from '@stylegraph/core';
+import { project, wStats, NVIDIA_SCHEDULE } from '@stylegraph/plugin-inversion';
+const model = await loadModel(folderSource('models/faces64'));
+const compute = createNodeCompute({ backend: 'cpu' });
+const sg = new StyleGAN2(model, compute);
+const t0 = performance.now();
+const stats = await wStats(sg);
+console.log('wstats', stats.std, (performance.now()-t0)|0, 'ms');
+const B = +process.env.B || 4, steps = +process.env.STEPS || 200;
+const z = tensor('float32', [B, 128], Float32Array.from(new RandomState(400000).randn(B*128)));
+const ws = await sg.mapping(z);
+const { img } = await sg.synthesis(ws, { noise: 'random', noiseSeed: 5 });
+for (const space of (process.env.SPACES || 'W+').split(',')) {
+  const r = await project(model, compute, img, { space, steps, schedule: NVIDIA_SCHEDULE, weights: { pixel: 1, multiscale: 0, perceptual: 0, noiseReg: 1e5 }, stats, seed: 0, threads: 1 });
+  console.log(space, 'psnr', r.psnr.map(p=>p.toFixed(2)).join(' '), 'mean', (r.psnr.reduce((a,b)=>a+b)/B).toFixed(2), 's', r.seconds.toFixed(1), 'ms/step', (r.seconds*1000/r.steps).toFixed(1));
+}
