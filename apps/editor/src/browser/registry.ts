@@ -13,6 +13,7 @@ import { facesPlugin } from '@stylegraph/plugin-faces';
 import { attacksPlugin } from '@stylegraph/plugin-attacks';
 import { watermarkPlugin } from '@stylegraph/plugin-watermark';
 import { detectPlugin } from '@stylegraph/plugin-detect';
+import { inversionPlugin } from '@stylegraph/plugin-inversion';
 import { loadOperatorPackage } from '@stylegraph/ops-gpu/web';
 import { workerPlugin } from './worker-plugin';
 

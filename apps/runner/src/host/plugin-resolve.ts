@@ -21,6 +21,7 @@ export const HOST_PACKAGES = [
   '@stylegraph/plugin-attacks',
   '@stylegraph/plugin-watermark',
   '@stylegraph/plugin-detect',
+  '@stylegraph/plugin-inversion',
 ] as const;
 
 // Runs on the loader thread: plain JavaScript, handed the host's URLs in `initialize`.

@@ -29,8 +29,9 @@ import { facesPlugin } from '@stylegraph/plugin-faces';
 import { attacksPlugin } from '@stylegraph/plugin-attacks';
 import { watermarkPlugin } from '@stylegraph/plugin-watermark';
 import { detectPlugin } from '@stylegraph/plugin-detect';
+import { inversionPlugin } from '@stylegraph/plugin-inversion';
 
-export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin, detectPlugin];
+export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin, detectPlugin, inversionPlugin];
 
 /** The keyword an installed package's package.json carries to be loadable because a graph requires it. */
 export const PLUGIN_KEYWORD = 'stylegraph-plugin';

@@ -30,6 +30,8 @@ export type ModelFileErrorCode =
   | 'TENSOR_UNEXPECTED'
   | 'FILE_MISSING'
   | 'FILE_UNEXPECTED'
+  /** An optional file (encoder.onnx) that is not what its name says. */
+  | 'FILE_INVALID'
   /** A model file name with a path separator or a leading dot. */
   | 'FILE_NAME'
   /** Saving would replace something that is not a model folder (nor an empty folder). */

@@ -9,6 +9,7 @@ import { sha256Hex, type Tensor } from '@stylegraph/core';
 import type { StyleGANModel } from '../stylegan/generator.js';
 import { ModelFileError, quoteTensorName, type ModelFileErrorCode } from './errors.js';
 import { ModelConfigSchema, type ModelConfig } from './config.js';
+import { onnxInterface } from '../onnx/import.js';
 import { readSafetensors } from './safetensors.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors, type ShapeMap } from './state-dict.js';
 
@@ -21,10 +22,15 @@ export interface ModelFileSource {
 /** A checked model: the config, its architectures, the float32 state dicts and a content hash. */
 export interface LoadedModel extends StyleGANModel {
   readonly config: ModelConfig;
+  /**
+   * The folder's optional inversion encoder (`encoder.onnx`: image [B, C, R, R] in −1…1 →
+   * `ws` [B, numWs, wDim]) and its SHA-256. Not part of `contentHash`, which names the networks.
+   */
+  readonly encoder?: { readonly bytes: Uint8Array; readonly hash: string };
 }
 
 /** The file names of a model folder. */
-export const MODEL_FILES = { config: 'config.json', generator: 'generator.safetensors', discriminator: 'discriminator.safetensors' } as const;
+export const MODEL_FILES = { config: 'config.json', generator: 'generator.safetensors', discriminator: 'discriminator.safetensors', encoder: 'encoder.onnx' } as const;
 
 /** Parses and validates `config.json` bytes or text; `file` names it in errors. */
 export function parseModelConfig(input: string | Uint8Array, file: string = MODEL_FILES.config): ModelConfig {
@@ -95,7 +101,9 @@ export async function loadModel(src: ModelFileSource): Promise<LoadedModel> {
     dHash = await sha256Hex(dBytes);
   }
   const contentHash = await sha256Hex([await sha256Hex(configBytes), await sha256Hex(gBytes), dHash].join(':'));
+  const encoder = (await src.exists(MODEL_FILES.encoder)) ? await readEncoder(src) : undefined;
   return {
+    ...(encoder && { encoder }),
     config,
     generator: config.generator,
     discriminator: config.discriminator,
@@ -104,3 +112,17 @@ export async function loadModel(src: ModelFileSource): Promise<LoadedModel> {
   };
 }
 
+/** `encoder.onnx`, checked to be an ONNX model with one image input and a `ws` output. */
+async function readEncoder(src: ModelFileSource): Promise<{ bytes: Uint8Array; hash: string }> {
+  const bytes = await readFile(src, MODEL_FILES.encoder);
+  let io: { inputs: string[]; outputs: string[] };
+  try {
+    io = onnxInterface(bytes);
+  } catch (e) {
+    throw new ModelFileError('FILE_INVALID', MODEL_FILES.encoder, (e as Error).message);
+  }
+  if (io.inputs.length !== 1 || !io.outputs.includes('ws')) {
+    throw new ModelFileError('FILE_INVALID', MODEL_FILES.encoder, `an encoder needs one image input and a "ws" output; it has inputs [${io.inputs.join(', ')}] and outputs [${io.outputs.join(', ')}]`);
+  }
+  return { bytes, hash: await sha256Hex(bytes) };
+}

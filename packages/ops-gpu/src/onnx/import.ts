@@ -59,6 +59,18 @@ const intsAttr = (n: NodeProto, name: string): number[] | undefined => {
   return a ? a.ints.map(Number) : undefined;
 };
 
+/** An ONNX model's graph inputs (initializers excluded) and outputs, by name. */
+export function onnxInterface(bytes: Uint8Array): { inputs: string[]; outputs: string[] } {
+  let graph;
+  try {
+    graph = fromBinary(ModelProtoSchema, bytes).graph;
+  } catch (e) {
+    throw new GraphError('graph', `not an ONNX model (${(e as Error).message})`);
+  }
+  const inits = new Set(graph?.initializer.map((t) => t.name));
+  return { inputs: (graph?.input ?? []).map((i) => i.name).filter((n) => !inits.has(n)), outputs: (graph?.output ?? []).map((o) => o.name) };
+}
+
 /** Imports the model's nodes into `b`; returns the requested outputs as values of `b`. */
 export function importOnnx(b: GraphBuilder, bytes: Uint8Array, opts: ImportOptions): Record<string, Value> {
   const label = opts.label ?? 'model';

@@ -28,5 +28,5 @@ export type { SliceAttrs, PadAttrs, AxisAttrs } from './ops/indexing.js';
 export type { ReduceAttrs } from './ops/reduce.js';
 export { IR_VERSION, OPSET, serializeGraph, type ModelOptions } from './serialize.js';
 export { cacheKey, hashBytes } from './cache.js';
-export { importOnnx, tensorFromProto, type ImportOptions } from './import.js';
+export { importOnnx, onnxInterface, tensorFromProto, type ImportOptions } from './import.js';
 export { scalarTensor, int64Tensor } from './tensor-proto.js';

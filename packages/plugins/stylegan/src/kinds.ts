@@ -3,7 +3,7 @@
  * handles. A generator crosses a process boundary as a handle — its content hash and the file
  * it was loaded from — and is re-opened from that file on the other side, never as its weights.
  */
-import { CodecError, definePortKind, jsonCodec, tensorCodec, type Codec, type Tensor } from '@stylegraph/core';
+import { CodecError, definePortKind, jsonCodec, tensorCodec, type Codec, type Json, type Tensor } from '@stylegraph/core';
 import type { StyleGANGenerator } from './generator-value.js';
 import { openGenerator } from './open-generator.js';
 import type { NoiseSpec } from './nodes/noise.js';
@@ -37,15 +37,54 @@ export const WPlus = definePortKind<Tensor<'float32'>>({
   color: '#f56c6c',
 });
 
+/** A noise spec as JSON, with mode 'maps' carrying its maps as float32 bytes after the header. */
+const noiseCodec: Codec<NoiseSpec> = {
+  async encode(n) {
+    const json = jsonCodec<NoiseSpec>();
+    if (n.mode !== 'maps' || !n.maps) return json.encode({ mode: n.mode, seed: n.seed, scale: n.scale });
+    const layers = await Promise.all(Object.entries(n.maps).map(async ([name, t]) => ({ name, ...(await tensorCodec.encode(t)) })));
+    const total = layers.reduce((a, l) => a + l.bytes.byteLength, 0);
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const l of layers) {
+      bytes.set(l.bytes, at);
+      at += l.bytes.byteLength;
+    }
+    const header = { mode: n.mode, seed: n.seed, scale: [...n.scale], maps: layers.map((l) => ({ name: l.name, header: l.header, bytes: l.bytes.byteLength })) };
+    return { header, bytes };
+  },
+  decode(e, ctx) {
+    const h = e.header as { mode?: unknown; maps?: unknown } | null;
+    if (h?.mode !== 'maps') return jsonCodec<NoiseSpec>().decode(e, ctx) as NoiseSpec;
+    const { seed, scale } = e.header as { seed: number; scale: number[] };
+    const list = h.maps;
+    if (!Array.isArray(list)) throw new CodecError('noise codec: mode "maps" needs a list of maps');
+    const maps: Record<string, Tensor<'float32'>> = {};
+    let at = 0;
+    for (const m of list as { name?: unknown; header?: Json; bytes?: unknown }[]) {
+      if (typeof m?.name !== 'string' || !Number.isSafeInteger(m.bytes) || (m.bytes as number) < 0 || at + (m.bytes as number) > e.bytes.byteLength) {
+        throw new CodecError('noise codec: a map entry is malformed or runs past the data');
+      }
+      const t = tensorCodec.decode({ header: m.header ?? null, bytes: e.bytes.subarray(at, at + (m.bytes as number)) }, ctx) as Tensor;
+      if (t.dtype !== 'float32') throw new CodecError(`noise codec: map ${m.name} is ${t.dtype}, expected float32`);
+      maps[m.name] = t as Tensor<'float32'>;
+      at += m.bytes as number;
+    }
+    if (at !== e.bytes.byteLength) throw new CodecError('noise codec: data left over after the maps');
+    return { mode: 'maps', seed, scale, maps };
+  },
+};
+
 export const Noise = definePortKind<NoiseSpec>({
   name: 'stylegan/Noise',
   description: 'per-layer noise inputs for a generator of resolution res',
   dims: ['B', 'res'],
   check: (v) => {
     const n = v as Partial<NoiseSpec> | null;
-    return n && typeof n === 'object' && ['const', 'random', 'none'].includes(n.mode as string) && Array.isArray(n.scale) ? undefined : 'expected a noise specification';
+    if (!n || typeof n !== 'object' || !['const', 'random', 'none', 'maps'].includes(n.mode as string) || !Array.isArray(n.scale)) return 'expected a noise specification';
+    return n.mode === 'maps' && (!n.maps || typeof n.maps !== 'object') ? 'noise of mode "maps" needs its maps' : undefined;
   },
-  codec: jsonCodec(),
+  codec: noiseCodec,
   color: '#909399',
 });
 

@@ -12,10 +12,13 @@
 import { tensor } from '@stylegraph/core';
 import { buildGradient, buildSynthesis, importOnnx, noiseInputName, noiseLayers, type GeneratorArch, type GraphBuilder, type StateDict, type Value } from '@stylegraph/ops-gpu';
 
+/** Pixel terms are measured on images in 0…255, as NVIDIA's projector scales them: MSE · 127.5². */
+export const PIXEL_SCALE = 127.5 ** 2;
+
 export interface LossWeights {
-  /** Pixel MSE (images in −1…1). */
+  /** Pixel MSE (in 0…255 units). */
   readonly pixel: number;
-  /** Mean of the pixel MSEs at ½, ¼ and ⅛ resolution (2×2 average pooling). */
+  /** Mean of the pixel MSEs (0…255 units) at ½, ¼ and ⅛ resolution (2×2 average pooling). */
   readonly multiscale: number;
   /** Mean squared difference of the feature network's outputs. */
   readonly perceptual: number;
@@ -65,13 +68,17 @@ export function noiseRegularizer(b: GraphBuilder, v: Value): Value {
   return reg!;
 }
 
-export interface ProjectionGraph {
+export interface ProjectionLoss {
+  /** The forward graph, with outputs img, pixel and distance. */
   readonly graph: GraphBuilder;
-  /** Noise layers in input order. */
-  readonly layers: readonly { name: string; res: number }[];
+  /** The total loss (a scalar value of `graph`). */
+  readonly loss: Value;
+  /** The inputs differentiated: ws and every noise map. */
+  readonly wrt: readonly string[];
 }
 
-export function buildProjectionGraph(arch: GeneratorArch, dict: StateDict, w: LossWeights, features?: FeatureNet): ProjectionGraph {
+/** The forward graph of the projector's loss. */
+export function buildProjectionLoss(arch: GeneratorArch, dict: StateDict, w: LossWeights, features?: FeatureNet): ProjectionLoss {
   const g = buildSynthesis(arch, dict);
   const img = g.outputs.get('img')!; // [B, C, R, R]
   const R = arch.resolution;
@@ -79,7 +86,7 @@ export function buildProjectionGraph(arch: GeneratorArch, dict: StateDict, w: Lo
   const terms: Value[] = [];
   const diff = g.sub(img, target);
   const pixel = itemMean(g, g.mul(diff, diff)); // [B]
-  if (w.pixel) terms.push(g.mul(pixel, w.pixel));
+  if (w.pixel) terms.push(g.mul(pixel, w.pixel * PIXEL_SCALE));
   if (w.multiscale) {
     let [a, t] = [img, target];
     const levels: Value[] = [];
@@ -89,7 +96,7 @@ export function buildProjectionGraph(arch: GeneratorArch, dict: StateDict, w: Lo
       levels.push(itemMean(g, g.mul(d, d)));
     }
     const ms = levels.reduce((x, y) => g.add(x, y));
-    terms.push(g.mul(ms, w.multiscale / levels.length));
+    terms.push(g.mul(ms, (w.multiscale * PIXEL_SCALE) / levels.length));
   }
   if (w.perceptual && features) {
     const fi = importOnnx(g, features.bytes, { inputs: { [features.input]: img }, outputs: features.outputs, prefix: 'features/', label: features.label });
@@ -113,6 +120,11 @@ export function buildProjectionGraph(arch: GeneratorArch, dict: StateDict, w: Lo
   g.output('img', img);
   g.output('pixel', pixel);
   g.output('distance', distance);
-  const graph = buildGradient(g, loss, ['ws', ...layers.map((l) => noiseInputName(l.name))], { keepOutputs: true });
-  return { graph, layers };
+  return { graph: g, loss, wrt: ['ws', ...layers.map((l) => noiseInputName(l.name))] };
+}
+
+/** The projector's step graph: the loss's forward graph, its outputs kept, and `grad:<input>` for ws and every noise map. */
+export function buildProjectionGraph(arch: GeneratorArch, dict: StateDict, w: LossWeights, features?: FeatureNet): GraphBuilder {
+  const p = buildProjectionLoss(arch, dict, w, features);
+  return buildGradient(p.graph, p.loss, p.wrt, { keepOutputs: true });
 }

@@ -25,6 +25,8 @@ export interface ProjectOptions {
   readonly seed: number;
   /** Start latents `[B, numWs, wDim]` (default w_avg); W uses the mean of their rows. */
   readonly init?: Float32Array;
+  /** Start noise maps per layer `[B, 1, r, r]` (default: standard normal from `seed`). */
+  readonly initNoise?: Readonly<Record<string, Float32Array>>;
   /** Stop when every target's distance is at most this. */
   readonly stopDistance?: number | null;
   /** Stop when every target's PSNR is at least this (dB). */
@@ -45,6 +47,8 @@ export interface StepInfo {
   readonly psnr: readonly number[];
   /** This step's reconstruction `[B, C, R, R]`. */
   readonly img: Float32Array;
+  /** The W+ it was rendered from `[B, numWs, wDim]` (w noise included). */
+  readonly ws: Float32Array;
 }
 
 export interface ProjectResult {
@@ -77,13 +81,17 @@ export async function project(model: StyleGANModel, compute: Compute, target: Te
   }
   const featureHash = o.features ? await hashBytes(o.features.bytes) : null;
   const key = await cacheKey([model.contentHash, 'projection', o.weights, featureHash, o.features?.outputs ?? null]);
-  const build = () => buildProjectionGraph(arch, model.weights.generator, o.weights, o.features).graph.toModel();
+  const build = () => buildProjectionGraph(arch, model.weights.generator, o.weights, o.features).toModel();
   const session = await compute.session({ key, build }, o.threads ? { threads: o.threads } : {});
   const layers = noiseLayers(arch);
 
   const rng = new RandomState(o.seed);
   const noise: Record<string, Float32Array> = {};
-  for (const l of layers) noise[l.name] = Float32Array.from(rng.randn(B * l.res * l.res));
+  for (const l of layers) {
+    const given = o.initNoise?.[l.name];
+    if (given && given.length !== B * l.res * l.res) throw new Error(`initNoise ${l.name}: expected ${B * l.res * l.res} values, got ${given.length}`);
+    noise[l.name] = given ? given.slice() : Float32Array.from(rng.randn(B * l.res * l.res));
+  }
   const noiseAdam = Object.fromEntries(layers.map((l) => [l.name, new Adam(B * l.res * l.res)]));
   const ones = tensor('float32', [layers.length], new Float32Array(layers.length).fill(1));
   const targetT = target;
@@ -174,7 +182,7 @@ export async function project(model: StyleGANModel, compute: Compute, target: Te
       }
       curve.push({ step: done, distance: mean(dist), psnr: mean(psnr) });
       done++;
-      await o.onStep?.({ step: done, steps: o.steps, distance: dist, psnr, img });
+      await o.onStep?.({ step: done, steps: o.steps, distance: dist, psnr, img, ws });
 
       const reached =
         (o.stopDistance != null && best.distance.every((d) => d <= o.stopDistance!)) || (o.stopPsnr != null && best.psnr.every((p) => p >= o.stopPsnr!));

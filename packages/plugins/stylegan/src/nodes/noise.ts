@@ -1,15 +1,18 @@
 /** `stylegan/Noise`: the per-layer noise inputs — stored (const), seeded random, or none — and their strengths. */
-import { NodeError, defineNode, z } from '@stylegraph/core';
+import { NodeError, defineNode, z, type Tensor } from '@stylegraph/core';
 import { layerChoices, type LayerLayout } from '@stylegraph/ops-gpu';
 import { generatorLayout } from '../generator-value.js';
 import { selectLayers } from './layers.js';
 import { Generator, Noise as NoiseKind } from '../kinds.js';
 
 export interface NoiseSpec {
-  readonly mode: 'const' | 'random' | 'none';
+  /** 'maps': the explicit per-image maps in `maps` (e.g. a projection's optimized noise). */
+  readonly mode: 'const' | 'random' | 'none' | 'maps';
   readonly seed: number;
   /** One multiplier per conv layer. */
   readonly scale: readonly number[];
+  /** For mode 'maps': per noise layer (`b8.conv0` …) float32 `[B, 1, r, r]`. */
+  readonly maps?: Readonly<Record<string, Tensor<'float32'>>>;
 }
 
 /** Noise-layer indices selected by "0-3,7" or the layout's groups (coarse, middle, fine); a group may select none. */

@@ -19,6 +19,20 @@ function randomMaps(sg: StyleGAN2, seed: number, start: number, n: number): Reco
   );
 }
 
+/** Images start…start+n−1 of explicit maps (one map set for the whole batch when its batch is 1). */
+function sliceMaps(noise: NoiseSpec, B: number, start: number, n: number): Record<string, Tensor<'float32'>> {
+  return Object.fromEntries(
+    Object.entries(noise.maps ?? {}).map(([layer, t]) => {
+      const [mb, ...rest] = t.dims;
+      const size = rest.reduce((a, b) => a * b, 1);
+      if (mb !== 1 && mb !== B) throw new NodeError('SHAPE_MISMATCH', `noise map ${layer} holds ${mb} images but W+ has ${B}`);
+      const data = new Float32Array(n * size);
+      for (let i = 0; i < n; i++) data.set(t.data.subarray((mb === 1 ? 0 : start + i) * size, ((mb === 1 ? 0 : start + i) + 1) * size), i * size);
+      return [layer, tensor('float32', [n, ...rest], data)];
+    }),
+  );
+}
+
 export const Synthesis = defineNode({
   type: 'stylegan/Synthesis',
   version: 1,
@@ -43,7 +57,10 @@ export const Synthesis = defineNode({
       const n = Math.min(params.batchSize, B - start);
       const ws: Tensor<'float32'> = tensor('float32', [n, numWs, wDim], inputs.w.data.slice(start * numWs * wDim, (start + n) * numWs * wDim));
       const { img } = await sg.synthesis(ws, {
-        noise: noise?.mode === 'random' ? randomMaps(sg, noise.seed, (ctx.batchOffset ?? 0) + start, n) : (noise?.mode ?? 'const'),
+        noise:
+          noise?.mode === 'random' ? randomMaps(sg, noise.seed, (ctx.batchOffset ?? 0) + start, n)
+          : noise?.mode === 'maps' ? sliceMaps(noise, B, start, n)
+          : (noise?.mode ?? 'const'),
         ...(noise && { noiseScale: noise.scale }),
       });
       out.set(img.data, start * C * res * res);
