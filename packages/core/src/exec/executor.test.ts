@@ -180,6 +180,29 @@ describe('execute', () => {
     expect(runs.get('after')).toBeUndefined();
   });
 
+  it('keeps what an anytime node returns after a cancel, without caching it', async () => {
+    const g = checked(doc({ opt: { type: 'test/Anytime', version: 1, params: { steps: 100 } }, after: { type: 'test/Add', version: 2 } }, [['opt.out', 'after.a']]));
+    const cache = new MemoryCache();
+    const controller = new AbortController();
+    let n = 0;
+    const got: Record<string, unknown>[] = [];
+    const s = await execute(g, {
+      files: memoryFiles().access,
+      cache,
+      signal: controller.signal,
+      onEvent: (e) => e.type === 'node-progress' && ++n === 3 && controller.abort(),
+      onOutputs: (id, out) => id === 'opt' && got.push(out),
+    });
+    expect(s.nodes.opt!.status).toBe('done');
+    expect(got).toEqual([{ out: 3 }]);
+    expect(s.nodes.after!.status).toBe('cancelled');
+    // The next run computes it again instead of reusing the cancelled result.
+    const again = await execute(g, { files: memoryFiles().access, cache, onOutputs: (id, out) => id === 'opt' && got.push(out) });
+    expect(again.nodes.opt!.status).toBe('done');
+    expect(got[1]).toEqual({ out: 100 });
+    expect(runs.get('opt')).toBe(2);
+  });
+
   it('fails a node that returns a value of the wrong shape, naming the port', async () => {
     const s = await execute(checked(doc({ l: { type: 'test/Liar', version: 1 } })), { files: memoryFiles().access });
     expect(s.nodes.l).toMatchObject({ status: 'failed', error: { code: 'NODE_OUTPUT_INVALID' } });

@@ -160,8 +160,9 @@ export async function execute(graph: CheckedGraph, opts: ExecuteOptions): Promis
       values.set(id, out);
       budget?.record(id, out);
       keys.set(id, key);
-      // A cache that cannot store an entry never fails the run.
-      if (cacheable) await opts.cache!.set(preKey, { files: reads, key, ...(used.length && { services: used }), outputs: out }, cacheCtx).catch(() => undefined);
+      // A cache that cannot store an entry never fails the run. Outputs a node returned after
+      // the run was cancelled (e.g. an optimizer's best so far) are used but never cached.
+      if (cacheable && !controller.signal.aborted) await opts.cache!.set(preKey, { files: reads, key, ...(used.length && { services: used }), outputs: out }, cacheCtx).catch(() => undefined);
       opts.onOutputs?.(id, out);
       settle(id, { status: 'done', ms, key });
     } catch (e) {

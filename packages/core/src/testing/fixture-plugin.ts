@@ -84,6 +84,27 @@ const Wait = defineNode({
   },
 });
 
+/** An anytime node (an optimizer): on cancel it stops and returns how far it got. */
+const Anytime = defineNode({
+  type: 'test/Anytime',
+  version: 1,
+  title: 'Anytime',
+  category: 'Test',
+  inputs: {},
+  outputs: { out: { type: 'number' } },
+  params: z.object({ steps: z.number().default(10) }),
+  purity: 'pure',
+  run: async ({ params, ctx }) => {
+    count(ctx.nodeId);
+    let i = 0;
+    for (; i < params.steps && !ctx.signal.aborted; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      ctx.progress((i + 1) / params.steps);
+    }
+    return { out: i };
+  },
+});
+
 const ReadLen = defineNode({
   type: 'test/ReadLen',
   version: 1,
@@ -210,7 +231,7 @@ export const fixturePlugin = definePlugin({
   name: '@stylegraph/test-fixtures',
   version: '1.2.0',
   apiVersion: PLUGIN_API_VERSION,
-  nodes: [Num, Add, Fail, Wait, ReadLen, Write, Gen, Seeds, Map_, Mix, Synth, Liar],
+  nodes: [Num, Add, Fail, Wait, Anytime, ReadLen, Write, Gen, Seeds, Map_, Mix, Synth, Liar],
 });
 
 /** A graph document with the fixture plugin declared. */
