@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { serializeGraph } from '@stylegraph/core';
 
 const MODEL = '../models/faces64';
-const P = { sg: '@stylegraph/plugin-stylegan', io: '@stylegraph/plugin-io', std: '@stylegraph/plugin-std', faces: '@stylegraph/plugin-faces', wm: '@stylegraph/plugin-watermark', attacks: '@stylegraph/plugin-attacks', detect: '@stylegraph/plugin-detect' };
+const P = { sg: '@stylegraph/plugin-stylegan', io: '@stylegraph/plugin-io', std: '@stylegraph/plugin-std', faces: '@stylegraph/plugin-faces', wm: '@stylegraph/plugin-watermark', attacks: '@stylegraph/plugin-attacks', detect: '@stylegraph/plugin-detect', inv: '@stylegraph/plugin-inversion' };
 
 /** Nodes as [id, type, params, x, y]; edges as "a.out>b.in". */
 function graph(title, description, plugins, nodes, edges) {
@@ -144,6 +144,96 @@ function detectBenchmark(floors) {
     ['faces', 'sg', 'attacks', 'detect', 'wm', 'std'],
     nodes,
     edges,
+  );
+}
+
+/** Projector settings of the examples: from the encoder's W+, lr 0.5 and a 1e3 noise penalty (the benchmark's tuned projector); steps sized for CI. */
+const PROJECT = { space: 'W+', steps: 40, lr: 0.5, noiseReg: 1000, previewEvery: 10 };
+
+/**
+ * Inverting held-out renders (faces the model never saw): encoder → projector, each shown next to
+ * its target, the projector's PSNR curve, the report, and floors on both reconstructions.
+ */
+function invert() {
+  return graph(
+    'Invert real images',
+    'Projects four held-out renders (seeds the model and its encoder never saw) into W+: the encoder gives a start in one pass, the projector refines it. Writes target | reconstruction sheets for both, the PSNR curve and invert.json; asserts both reach their floors. Use --set project.steps=250 (or more) for full quality.',
+    ['sg', 'io', 'faces', 'inv', 'std'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 200],
+      ['faces', 'faces/RenderFaces', { seeds: '70200-70203', size: 64 }, 0, 0],
+      ['encode', 'inversion/Encode', {}, 260, 100],
+      ['encoded', 'stylegan/Synthesis', {}, 520, 0],
+      ['project', 'inversion/Project', PROJECT, 520, 200],
+      ['encodedSheet', 'io/ImageGrid', { cols: 1, padding: 2 }, 780, 0],
+      ['projectedSheet', 'io/ImageGrid', { cols: 1, padding: 2 }, 780, 200],
+      ['saveEncoded', 'io/SaveImage', { path: 'invert-encoded.png' }, 1020, 0],
+      ['saveProjected', 'io/SaveImage', { path: 'invert-projected.png' }, 1020, 200],
+      ['saveCurve', 'io/SaveImage', { path: 'invert-curve.png' }, 1020, 320],
+      ['encodedVsTarget', 'io/ImageCompare', { prefix: 'encoded.' }, 780, -120],
+      ['projectedVsTarget', 'io/ImageCompare', { prefix: 'projected.' }, 780, 440],
+      ['encodedFloor', 'std/Assert', { key: 'encoded.psnr', op: '>=', than: 20, message: 'the encoder alone must reconstruct held-out faces to 20 dB' }, 1020, -120],
+      ['projectedFloor', 'std/Assert', { key: 'projected.psnr', op: '>=', than: 25, message: 'the projector must reconstruct held-out faces to 25 dB' }, 1020, 440],
+      ['save', 'std/SaveReport', { path: 'invert.json' }, 1020, 560],
+    ],
+    [
+      ...gen('encode', 'encoded', 'project'),
+      'faces.image>encode.image',
+      'encode.w>encoded.w',
+      'encode.w>project.init',
+      'faces.image>project.target',
+      'encoded.image>encodedSheet.image',
+      'faces.image>encodedSheet.rowHeader',
+      'project.image>projectedSheet.image',
+      'faces.image>projectedSheet.rowHeader',
+      'encodedSheet.image>saveEncoded.image',
+      'projectedSheet.image>saveProjected.image',
+      'project.curve>saveCurve.image',
+      'encoded.image>encodedVsTarget.a',
+      'faces.image>encodedVsTarget.b',
+      'project.image>projectedVsTarget.a',
+      'faces.image>projectedVsTarget.b',
+      'encodedVsTarget.report>encodedFloor.report',
+      'projectedVsTarget.report>projectedFloor.report',
+      'project.report>save.report',
+    ],
+  );
+}
+
+/** The style-mixing figure for real images: two pairs of held-out renders inverted, then mixed coarse and fine. */
+function invertAndMix() {
+  const side = (id, seeds, y) => [
+    [`${id}Faces`, 'faces/RenderFaces', { seeds, size: 64 }, 0, y],
+    [`${id}Encode`, 'inversion/Encode', {}, 260, y],
+    [`${id}Project`, 'inversion/Project', PROJECT, 520, y],
+  ];
+  const wires = (id) => [`${id}Faces.image>${id}Encode.image`, `${id}Encode.w>${id}Project.init`, `${id}Faces.image>${id}Project.target`];
+  return graph(
+    'Invert and mix real images',
+    'The style-mixing figure for photos: two held-out renders per side are inverted (encoder → projector), then each row’s latent takes the coarse (pose, face shape) or fine (colours, detail) layers of each column’s. Headers are the reconstructions; mixes use the stored noise.',
+    ['sg', 'io', 'faces', 'inv'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: MODEL }, 0, 240],
+      ...side('row', '70300,70301', 0),
+      ...side('col', '70302,70303', 480),
+      ['mixCoarse', 'stylegan/StyleMix', { layers: 'coarse' }, 780, 180],
+      ['mixFine', 'stylegan/StyleMix', { layers: 'fine' }, 780, 300],
+      ['coarse', 'stylegan/Synthesis', {}, 1020, 180],
+      ['fine', 'stylegan/Synthesis', {}, 1020, 300],
+      ['gridCoarse', 'io/ImageGrid', { padding: 2 }, 1260, 180],
+      ['gridFine', 'io/ImageGrid', { padding: 2 }, 1260, 300],
+      ['saveCoarse', 'io/SaveImage', { path: 'invert-mix-coarse.png' }, 1500, 180],
+      ['saveFine', 'io/SaveImage', { path: 'invert-mix-fine.png' }, 1500, 300],
+    ],
+    [
+      ...gen('rowEncode', 'rowProject', 'colEncode', 'colProject', 'coarse', 'fine'),
+      ...wires('row'),
+      ...wires('col'),
+      ...['Coarse', 'Fine'].flatMap((v) => {
+        const l = v.toLowerCase();
+        return [`rowProject.w>mix${v}.rows`, `colProject.w>mix${v}.cols`, `mix${v}.w>${l}.w`, `${l}.image>grid${v}.image`, `rowProject.image>grid${v}.rowHeader`, `colProject.image>grid${v}.colHeader`, `grid${v}.image>save${v}.image`];
+      }),
+    ],
   );
 }
 
@@ -333,6 +423,8 @@ const examples = {
   ),
   'watermark-robustness': watermarkRobustness(),
   'detect-benchmark': detectBenchmark(DETECT_FLOORS),
+  invert: invert(),
+  'invert-and-mix': invertAndMix(),
   'train-detector': graph(
     'Train a spectral detector',
     'Trains and calibrates a spectral detector on your own real and generated images (two folders of PNG/JPEG, at least 100 each; every fifth image is held out for calibration) and writes spectral-detector.onnx + spectral-detector.card.json for detect/Synthetic. Run with --set real.folder=… --set generated.folder=… (and --set real.size=…/generated.size=… for images that are not 64 px).',

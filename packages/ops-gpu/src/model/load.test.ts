@@ -125,6 +125,25 @@ describe('loadModel', () => {
     expect([e.code, e.file]).toEqual(['SAFETENSORS_HEADER', 'generator.safetensors']);
   });
 
+  it('reads an optional encoder.onnx (not part of the content hash) and refuses one that is not an encoder', async () => {
+    const { GraphBuilder } = await import('../onnx/builder.js');
+    const b = new GraphBuilder();
+    b.output('ws', b.relu(b.input('image', 'float32', ['B', 3, 16, 16])));
+    const enc = b.toModel();
+    const plain = await loadModel(source(folder()));
+    const withEnc = await loadModel(source({ ...folder(), 'encoder.onnx': enc }));
+    expect(plain.encoder).toBeUndefined();
+    expect(withEnc.encoder!.bytes).toEqual(enc);
+    expect(withEnc.encoder!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(withEnc.contentHash).toBe(plain.contentHash);
+    let e = await loadError({ ...folder(), 'encoder.onnx': new Uint8Array([1, 2, 3]) });
+    expect([e.code, e.file]).toEqual(['FILE_INVALID', 'encoder.onnx']);
+    const o = new GraphBuilder();
+    o.output('features', o.relu(o.input('image', 'float32', ['B', 3, 16, 16])));
+    e = await loadError({ ...folder(), 'encoder.onnx': o.toModel() });
+    expect(e.message).toContain('needs one image input and a "ws" output');
+  });
+
   it('checks weights against the config', async () => {
     const other = standardConfig({ resolution: 16, zDim: 8, wDim: 8, cDim: 2, mappingLayers: 2, channelBase: 128, channelMax: 16, convClamp: 256 });
     const e = await loadError(folder(undefined, other));

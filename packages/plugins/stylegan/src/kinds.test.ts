@@ -53,6 +53,22 @@ describe('stylegan kinds', () => {
     expect(Noise.check({ mode: 'loud' })).toBe('expected a noise specification');
   });
 
+  it('explicit noise maps (a projection’s) round-trip bit for bit; corrupt ones are refused', async () => {
+    const a = tensor('float32', [2, 1, 4, 4], Float32Array.from({ length: 32 }, (_, i) => Math.sin(i) * 1e3));
+    const b = tensor('float32', [2, 1, 8, 8], Float32Array.from({ length: 128 }, (_, i) => -i / 7));
+    const n: NoiseSpec = { mode: 'maps', seed: 3, scale: [1, 0.5], maps: { 'b4.conv1': a, 'b8.conv0': b } };
+    const { back } = await roundTrip(Noise, n);
+    expect(back.mode).toBe('maps');
+    expect(back.scale).toEqual([1, 0.5]);
+    expect(back.maps!['b4.conv1']!.data).toEqual(a.data);
+    expect(back.maps!['b8.conv0']!.dims).toEqual([2, 1, 8, 8]);
+    expect(back.maps!['b8.conv0']!.data).toEqual(b.data);
+    expect(Noise.check({ mode: 'maps', seed: 0, scale: [] })).toBe('noise of mode "maps" needs its maps');
+    const enc = await Noise.codec.encode(n);
+    await expect((async () => Noise.codec.decode({ header: enc.header, bytes: enc.bytes.subarray(0, 100) }, {}))()).rejects.toThrow(/runs past the data/);
+    await expect((async () => Noise.codec.decode({ header: enc.header, bytes: new Uint8Array(enc.bytes.length + 4) }, {}))()).rejects.toThrow(/left over/);
+  });
+
   it('a generator crosses to a fresh process as a handle and is re-opened there from its file', async () => {
     const files = filesAt(fixtures);
     for (const path of ['small', 'pkl/a32.pkl']) {
