@@ -93,6 +93,46 @@ describe('stylegraph serve: API on the repository as workspace', () => {
     expect(await c.run.cancel.mutate({ runId: started.runId })).toEqual({ cancelled: false });
   });
 
+  it('streams a projection’s reconstruction while it runs; Cancel keeps the best so far as its output', async () => {
+    const c = client(s);
+    const path = 'examples/invert.graph.json';
+    const { graph } = await c.files.open.query({ path });
+    const doc = structuredClone(graph) as GraphDocument;
+    doc.nodes.project!.params = { ...doc.nodes.project!.params, steps: 5000, previewEvery: 5, seed: process.pid };
+    const started = (await c.run.start.mutate({ graph: doc, path, backend: 'cpu' })) as { ok: true; runId: string };
+    // Read the event stream as it comes; cancel once the projector has shown two previews.
+    const res = await fetch(`${s.origin}/trpc/run.events?input=${encodeURIComponent(JSON.stringify({ runId: started.runId }))}`);
+    const reader = res.body!.getReader();
+    const seen: ServerRunEvent[] = [];
+    let buf = '';
+    let cancelled = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buf += new TextDecoder().decode(value);
+      const blocks = buf.split('\n\n');
+      buf = blocks.pop()!;
+      for (const block of blocks) {
+        const data = block.split('\n').find((l) => l.startsWith('data: '));
+        if (data && /^id: \d+/m.test(block)) seen.push(JSON.parse(data.slice(6)) as ServerRunEvent);
+      }
+      const previews = seen.filter((e) => e.type === 'preview' && e.node === 'project' && e.previews.some((p) => p.port === 'preview'));
+      if (!cancelled && previews.length >= 2) {
+        cancelled = true;
+        expect(await c.run.cancel.mutate({ runId: started.runId })).toEqual({ cancelled: true });
+      }
+    }
+    expect(cancelled).toBe(true);
+    const finished = seen.at(-1) as Extract<ServerRunEvent, { type: 'finished' }>;
+    expect(finished.type).toBe('finished');
+    expect(finished.nodes.project!.status).toBe('done');
+    expect(finished.nodes.saveProjected!.status).toBe('cancelled');
+    const values = seen.filter((e) => e.type === 'values' && e.node === 'project').at(-1) as Extract<ServerRunEvent, { type: 'values' }>;
+    const report = values.values.report as Record<string, unknown>;
+    expect(report.stopped).toBe('cancelled');
+    expect(Number(report.steps)).toBeLessThan(5000);
+  });
+
   it('refuses to run an invalid graph, with its diagnostics', async () => {
     const r = await client(s).run.start.mutate({ graph: { format: 'stylegraph.graph', formatVersion: 1, nodes: { a: { type: 'std/Nope', version: 1 } }, edges: [] } });
     expect(r.ok).toBe(false);
