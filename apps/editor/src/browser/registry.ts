@@ -17,7 +17,7 @@ import { inversionPlugin } from '@stylegraph/plugin-inversion';
 import { loadOperatorPackage } from '@stylegraph/ops-gpu/web';
 import { workerPlugin } from './worker-plugin';
 
-export const browserRegistry = new Registry([stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin, detectPlugin]);
+export const browserRegistry = new Registry([stdPlugin, styleganPlugin, ioPlugin, facesPlugin, attacksPlugin, watermarkPlugin, detectPlugin, inversionPlugin]);
 
 /**
  * A plugin as the server lists it: `browser` is the URL of its entry module when the page may
