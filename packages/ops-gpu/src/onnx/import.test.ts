@@ -55,6 +55,50 @@ describe('importOnnx', () => {
     expect(r!.relError).toBeLessThan(2e-2);
   });
 
+  it('MaxPool (2×2, stride 2, as in VGG) gives what onnxruntime gives, and differentiates', async () => {
+    const info = (name: string, dims: number[]) =>
+      create(ValueInfoProtoSchema, {
+        name,
+        type: { value: { case: 'tensorType', value: { elemType: 1, shape: { dim: dims.map((d) => ({ value: { case: 'dimValue', value: BigInt(d) } })) } } } },
+      });
+    const bytes = toBinary(
+      ModelProtoSchema,
+      create(ModelProtoSchema, {
+        irVersion: 8n,
+        opsetImport: [create(OperatorSetIdProtoSchema, { version: 17n })],
+        graph: create(GraphProtoSchema, {
+          node: [
+            create(NodeProtoSchema, {
+              opType: 'MaxPool',
+              name: 'pool',
+              input: ['x'],
+              output: ['y'],
+              attribute: [
+                { name: 'kernel_shape', type: 7, ints: [2n, 2n] },
+                { name: 'strides', type: 7, ints: [2n, 2n] },
+              ],
+            }),
+          ],
+          input: [info('x', [1, 2, 7, 6])],
+          output: [info('y', [1, 2, 3, 3])],
+        }),
+      }),
+    );
+    const x = tensor('float32', [1, 2, 7, 6], Float32Array.from(new RandomState(2).randn(84)));
+    const cpu = nodeBackend('cpu');
+    const ref = (await (await cpu.createSession(bytes)).run({ x })).y!;
+    const b = new GraphBuilder();
+    const v = b.input('v', 'float32', [1, 2, 7, 6]);
+    const { y } = importOnnx(b, bytes, { inputs: { x: v } });
+    b.output('y', y!);
+    const mine = (await (await cpu.createSession(b.toModel())).run({ v: x })).y!;
+    expect(mine.dims).toEqual([1, 2, 3, 3]);
+    expect(Array.from(mine.data as Float32Array)).toEqual(Array.from(ref.data as Float32Array));
+    const loss = b.reduceSum(b.mul(y!, y!), undefined, false);
+    const [r] = await checkGradients(b, loss, ['v'], { v: x }, cpu, { eps: 1e-3 });
+    expect(r!.relError).toBeLessThan(1e-2);
+  });
+
   it('refuses unsupported ops, missing inputs and non-ONNX bytes by name', () => {
     const model = (op: string) =>
       toBinary(

@@ -4,8 +4,8 @@
  * `buildGradient` differentiates. Only the nodes the requested outputs depend on are imported;
  * initializers become (prefixed) weights, never differentiated. Ops outside the builder's
  * vocabulary that have an exact rewrite into it are rewritten (Flatten, BatchNormalization in
- * inference form, AveragePool without padding, GlobalAveragePool); any other op is refused
- * with its name and node.
+ * inference form, AveragePool without padding, GlobalAveragePool, MaxPool with stride = kernel
+ * as VGG has); any other op is refused with its name and node.
  */
 import { fromBinary } from '@bufbuild/protobuf';
 import { tensor, type Tensor } from '@stylegraph/core';
@@ -225,6 +225,28 @@ export function importOnnx(b: GraphBuilder, bytes: Uint8Array, opts: ImportOptio
         if (!isStaticDim(C)) throw new GraphError('graph', `${where}: AveragePool needs a static channel count`);
         const w = tensor('float32', [C, 1, k[0]!, k[1]!], new Float32Array(C * k[0]! * k[1]!).fill(1 / (k[0]! * k[1]!)));
         y = b.conv(v, b.constant(w), undefined, { strides: intsAttr(n, 'strides') ?? [1, 1], group: C });
+        break;
+      }
+      case 'MaxPool': {
+        // k × k, stride k, no padding (VGG's pools): the max of the k² strided slices.
+        const k = intsAttr(n, 'kernel_shape') ?? [];
+        const st = intsAttr(n, 'strides') ?? [1, 1];
+        const pads = intsAttr(n, 'pads') ?? [];
+        if (k.length !== 2 || k[0] !== k[1] || st[0] !== k[0] || st[1] !== k[0] || pads.some((p) => p !== 0) || n.output.length > 1) {
+          throw new GraphError('graph', `${where}: only MaxPool with a square kernel, stride equal to it and no padding is supported`);
+        }
+        const v = x(0);
+        const [H, W] = [v.shape[2]!, v.shape[3]!];
+        if (!isStaticDim(H) || !isStaticDim(W)) throw new GraphError('graph', `${where}: MaxPool needs static spatial sizes`);
+        const K = k[0]!;
+        const [oh, ow] = [Math.floor(H / K), Math.floor(W / K)];
+        let m: Value | undefined;
+        for (let i = 0; i < K; i++)
+          for (let j = 0; j < K; j++) {
+            const s = b.slice(v, { starts: [i, j], ends: [i + K * (oh - 1) + 1, j + K * (ow - 1) + 1], axes: [2, 3], steps: [K, K] });
+            m = m ? b.where(b.greater(s, m), s, m) : s;
+          }
+        y = m!;
         break;
       }
       case 'BatchNormalization': {
