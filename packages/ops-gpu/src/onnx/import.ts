@@ -39,7 +39,7 @@ export function tensorFromProto(p: TensorProto, where: string): Tensor {
   let data: Float32Array | Float64Array | Int32Array | BigInt64Array;
   if (p.rawData.length) {
     if (p.rawData.length !== n * Ctor.BYTES_PER_ELEMENT) throw new GraphError('graph', `${where}: tensor "${p.name}" holds ${p.rawData.length} bytes for ${n} ${dtype} values`);
-    data = new Ctor(p.rawData.slice().buffer);
+    data = new Ctor(Uint8Array.from(p.rawData).buffer); // a copy: rawData may be a view into a larger (pooled) buffer
   } else if (dtype === 'float32') data = Float32Array.from(p.floatData);
   else if (dtype === 'float64') data = Float64Array.from(p.doubleData);
   else if (dtype === 'int32') data = Int32Array.from(p.int32Data);
@@ -143,10 +143,19 @@ export function importOnnx(b: GraphBuilder, bytes: Uint8Array, opts: ImportOptio
         y = b.leakyRelu(x(0), floatAttr(n, 'alpha', 0.01));
         break;
       case 'Sigmoid':
-        y = b.sigmoid(x(0));
-        break;
       case 'Tanh':
-        y = b.tanh(x(0));
+      case 'Sqrt':
+      case 'Exp':
+      case 'Log':
+      case 'Neg':
+      case 'Abs':
+      case 'Reciprocal': {
+        const f = { Sigmoid: b.sigmoid, Tanh: b.tanh, Sqrt: b.sqrt, Exp: b.exp, Log: b.log, Neg: b.neg, Abs: b.abs, Reciprocal: b.reciprocal }[n.opType];
+        y = f(x(0));
+        break;
+      }
+      case 'Pow':
+        y = b.pow(x(0), Number(constant(n.input[1]!, where).data[0]));
         break;
       case 'Add':
       case 'Sub':
