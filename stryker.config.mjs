@@ -1,6 +1,6 @@
 // Mutation testing with StrykerJS: `npm run mutation` mutates every folder below; one folder
 // at a time with e.g. `STRYKER_FOLDER=exec npm run mutation` (exec, rng, import, truncation,
-// server, platform, cache, plugins, batch, watermark, detect), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
+// server, platform, cache, plugins, batch, watermark, detect, inversion), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
 // One sandbox at a time (concurrency 1): the machines this runs on are small and shared.
 const FOLDERS = {
   exec: { mutate: ['packages/core/src/exec/**/*.ts'], tests: ['packages/core/src/exec/**/*.test.ts'] },
@@ -26,6 +26,11 @@ const FOLDERS = {
   detect: {
     mutate: ['packages/plugins/detect/src/core/{metrics,calibration,tiles,spectral,power-spectrum,verdict}.ts'],
     tests: ['packages/plugins/detect/src/core/{metrics,spectral,verdict}.test.ts'],
+  },
+  // Inversion: the optimizer, the schedule, the projector's loss graph and loop, latent distances, the ONNX importer.
+  inversion: {
+    mutate: ['packages/plugins/inversion/src/core/{adam,schedule,loss-graph,project,latent-stats}.ts', 'packages/ops-gpu/src/onnx/import.ts'],
+    tests: ['packages/plugins/inversion/src/core/*.test.ts', 'packages/ops-gpu/src/onnx/import.test.ts'],
   },
   // The plugin API: port-kind records, codecs, namespaces, host services, value streams.
   platform: {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePng } from '@stylegraph/plugin-io';
 import { stylegraph } from './run-cli.js';
 
-export const FIGURE_EXAMPLES = ['generate', 'style-mixing', 'truncation-sweep', 'noise-variation', 'interpolation', 'mixing-ci', 'watermark-robustness'] as const;
+export const FIGURE_EXAMPLES = ['generate', 'style-mixing', 'truncation-sweep', 'noise-variation', 'interpolation', 'mixing-ci', 'watermark-robustness', 'invert', 'invert-and-mix'] as const;
 const MIN_PSNR = 45;
 
 /** PSNR in dB between two PNG files' RGBA bytes (999 when identical). */
@@ -50,6 +50,13 @@ describe('figure examples against their golden images', () => {
     const r = stylegraph(['run', 'examples/watermark-robustness.graph.json', '--out', out, '--set', 'embed.psnr=60']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('of 8 payloads must survive');
+  });
+
+  it('invert fails naming the floor when a reconstruction falls short of it', () => {
+    const out = mkdtempSync(join(tmpdir(), 'stylegraph-invert-'));
+    const r = stylegraph(['run', 'examples/invert.graph.json', '--out', out, '--set', 'projectedFloor.than=60']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the projector must reconstruct held-out faces to 25 dB');
   });
 
   it('mixing-ci fails naming the assertion when its promise is broken', () => {

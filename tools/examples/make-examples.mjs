@@ -147,8 +147,8 @@ function detectBenchmark(floors) {
   );
 }
 
-/** Projector settings of the examples: from the encoder's W+, lr 0.5 and a 1e3 noise penalty (the benchmark's tuned projector); steps sized for CI. */
-const PROJECT = { space: 'W+', steps: 40, lr: 0.5, noiseReg: 1000, previewEvery: 10 };
+/** Projector settings of the examples: from the encoder's W+, lr 1, no w noise and a 1e3 noise penalty (the benchmark's encoder → projector); steps sized for CI. */
+const PROJECT = { space: 'W+', steps: 40, lr: 1, wNoise: 0, noiseReg: 1000, previewEvery: 10 };
 
 /**
  * Inverting held-out renders (faces the model never saw): encoder → projector, each shown next to

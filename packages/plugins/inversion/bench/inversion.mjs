@@ -5,8 +5,8 @@
 //             encoder on renders 0–9999; the projector settings were tuned on seeds 70000–70003);
 //   samples — the model's own images, z of seeds 600000…600000+n−1, random noise.
 // Modes: the projector with NVIDIA's schedule in W, W+ and W→W+ (1000 steps); the tuned
-// projector (W→W+, lr 0.5, noise penalty 1e3); the encoder alone; encoder → tuned W+ projector
-// (250 steps). Per mode: mean PSNR, the face-features perceptual distance, the latent's
+// projector (W→W+, lr 0.5, noise penalty 1e3); the encoder alone; encoder → W+ projector (lr 1,
+// no w noise) for 250 and 500 steps, and the same 250 steps from w_avg as a control. Per mode: mean PSNR, the face-features perceptual distance, the latent's
 // distance from w_avg in w_std, seconds per step and per image — and the PyTorch peer of the
 // same loop (tools/inversion/projector.py) measured in this run. Markdown to stdout.
 //
@@ -73,14 +73,19 @@ async function encode(target) {
 }
 
 const NVIDIA_W = { pixel: 1, multiscale: 0, perceptual: 0, noiseReg: 1e5 };
+/** Tuned on renders 70000–70003 (not benchmarked): lr and noise penalty; from the encoder, lr 1 and no w noise. */
 const TUNED = { lr: 0.5, noiseReg: 1e3 };
+const FROM_ENCODER = { lr: 1, noiseReg: 1e3, wNoise: 0 };
+const Q = STEPS / 4;
 const MODES = [
-  { name: 'projector, NVIDIA schedule, W', space: 'W', steps: STEPS, peer: true },
+  { name: 'projector, NVIDIA schedule, W', space: 'W', steps: STEPS },
   { name: 'projector, NVIDIA schedule, W+', space: 'W+', steps: STEPS, peer: true },
   { name: 'projector, NVIDIA schedule, W→W+', space: 'W→W+', steps: STEPS },
-  { name: 'projector, tuned, W→W+', space: 'W→W+', steps: STEPS, tuned: true, peer: true },
+  { name: 'projector, tuned, W→W+', space: 'W→W+', steps: STEPS, ...TUNED, peer: true },
   { name: 'encoder alone', encoder: true },
-  { name: `encoder → tuned projector W+, ${STEPS / 4} steps`, space: 'W+', steps: STEPS / 4, tuned: true, init: true, peer: true },
+  { name: `projector from w_avg, W+, ${Q} steps (control)`, space: 'W+', steps: Q, ...FROM_ENCODER },
+  { name: `encoder → projector W+, ${Q} steps`, space: 'W+', steps: Q, ...FROM_ENCODER, init: true, peer: true },
+  { name: `encoder → projector W+, ${STEPS / 2} steps`, space: 'W+', steps: STEPS / 2, ...FROM_ENCODER, init: true },
 ];
 
 const OUT = join(REPO, 'runs/bench-inversion');
@@ -106,8 +111,8 @@ for (const [kind, target] of Object.entries(TARGETS)) {
       const r = await project(model, compute, target, {
         space: m.space,
         steps: m.steps,
-        schedule: { ...NVIDIA_SCHEDULE, ...(m.tuned && { lr: TUNED.lr }) },
-        weights: { ...NVIDIA_W, ...(m.tuned && { noiseReg: TUNED.noiseReg }) },
+        schedule: { ...NVIDIA_SCHEDULE, ...(m.lr && { lr: m.lr }), ...(m.wNoise !== undefined && { noiseFactor: m.wNoise }) },
+        weights: { ...NVIDIA_W, ...(m.noiseReg && { noiseReg: m.noiseReg }) },
         stats,
         seed: 0,
         threads: 1,
@@ -124,7 +129,8 @@ for (const [kind, target] of Object.entries(TARGETS)) {
     };
     if (m.peer && !args['no-peer']) {
       const a = ['tools/inversion/projector.py', '--model', 'models/faces64', '--targets', join(OUT, `${kind}.npy`), '--space', m.space, '--steps', String(m.steps), '--threads', '1',
-        ...(m.tuned ? ['--lr', String(TUNED.lr), '--noise-reg', String(TUNED.noiseReg)] : []), ...(m.init ? ['--init', join(OUT, `${kind}-init.npy`)] : [])];
+        ...(m.lr ? ['--lr', String(m.lr)] : []), ...(m.noiseReg ? ['--noise-reg', String(m.noiseReg)] : []), ...(m.wNoise !== undefined ? ['--w-noise', String(m.wNoise)] : []),
+        ...(m.init ? ['--init', join(OUT, `${kind}-init.npy`)] : [])];
       const res = spawnSync('/usr/bin/python3', a, { cwd: REPO, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' } });
       if (res.status !== 0) throw new Error(`peer failed: ${res.stderr}`);
       const peer = JSON.parse(res.stdout.trim().split('\n').at(-1));
