@@ -56,7 +56,7 @@ describe('figure examples against their golden images', () => {
     const out = mkdtempSync(join(tmpdir(), 'stylegraph-invert-'));
     const r = stylegraph(['run', 'examples/invert.graph.json', '--out', out, '--set', 'projectedFloor.than=60']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the projector must reconstruct held-out faces to 25 dB');
+    expect(r.stderr).toContain('the projector must reconstruct held-out faces to 25 dB in 40 steps');
   });
 
   it('mixing-ci fails naming the assertion when its promise is broken', () => {

@@ -62,6 +62,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--run", default="runs/encoder")
     p.add_argument("--out", help="where to write encoder.onnx (default <model>/encoder.onnx)")
+    p.add_argument("--resume", help="an encoder.pt to continue from (fresh optimizer; the record adds up)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -79,6 +80,11 @@ def main():
     held = torch.from_numpy(np.array(np.load(a.heldout))) if a.heldout else None
 
     E = Encoder(res, num_ws, w_dim, w_avg)
+    prior = {"steps": 0, "images_seen": 0, "minutes": 0.0}
+    if a.resume:
+        ck = torch.load(a.resume)
+        E.load_state_dict(ck["E"])
+        prior = ck.get("record", {"steps": ck.get("step", 0), "images_seen": 0, "minutes": 0.0})
     opt = torch.optim.Adam(E.parameters(), lr=a.lr, betas=(0.9, 0.99))
     t0, step, seen, log = time.time(), 0, 0, []
     limit = a.minutes * 60
@@ -114,7 +120,8 @@ def main():
             torch.save({"E": E.state_dict(), "step": step}, os.path.join(a.run, "encoder.pt"))
 
     E.eval()
-    record = {"steps": step, "images_seen": seen, "minutes": round((time.time() - t0) / 60, 1), "batch": a.batch, "lr": a.lr, "threads": a.threads,
+    record = {"steps": prior["steps"] + step, "images_seen": prior["images_seen"] + seen, "minutes": round(prior["minutes"] + (time.time() - t0) / 60, 1), "batch": a.batch, "lr": a.lr, "threads": a.threads,
+              "runs": (prior.get("runs") or []) + [{"steps": step, "images_seen": seen, "lr": a.lr, "minutes": round((time.time() - t0) / 60, 1)}],
               "weights": {"latent": a.w_latent, "pixel": a.w_pixel, "feature": a.w_feature}, "w_std": w_std}
     with torch.no_grad():
         if held is not None:
@@ -125,7 +132,7 @@ def main():
         pred = E(img)
         record["samples_psnr"] = psnr(G.synthesis(pred, noise_mode="const"), img)
         record["samples_latent_rmse_per_dim_std"] = float(((pred - ws).square().mean() / (w_std**2 / w_dim)).sqrt())
-    torch.save({"E": E.state_dict(), "step": step}, os.path.join(a.run, "encoder.pt"))
+    torch.save({"E": E.state_dict(), "step": step, "record": {k: record[k] for k in ("steps", "images_seen", "minutes", "runs")}}, os.path.join(a.run, "encoder.pt"))
     out = a.out or os.path.join(a.model, "encoder.onnx")
     export_onnx(E, out, res)
     record["onnx_bytes"] = os.path.getsize(out)

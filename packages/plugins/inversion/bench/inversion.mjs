@@ -10,7 +10,7 @@
 // distance from w_avg in w_std, seconds per step and per image — and the PyTorch peer of the
 // same loop (tools/inversion/projector.py) measured in this run. Markdown to stdout.
 //
-// Usage: node bench/inversion.mjs [--n 16] [--steps 1000] [--no-peer] [--json out.json]
+// Usage: node bench/inversion.mjs [--n 16] [--steps 1000] [--no-peer] [--only <part of a mode's name>] [--json out.json]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { renderFace, sampleAttributes } from '@stylegraph/plugin-faces';
 import { latentReport, NVIDIA_SCHEDULE, project, psnrOf, wStats } from '@stylegraph/plugin-inversion';
 
 const REPO = new URL('../../../../', import.meta.url).pathname;
-const { values: args } = parseArgs({ options: { n: { type: 'string', default: '16' }, steps: { type: 'string', default: '1000' }, 'no-peer': { type: 'boolean', default: false }, json: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { n: { type: 'string', default: '16' }, steps: { type: 'string', default: '1000' }, 'no-peer': { type: 'boolean', default: false }, only: { type: 'string' }, json: { type: 'string' } } });
 const N = Number(args.n);
 const STEPS = Number(args.steps);
 const log = (m) => process.stderr.write(`${m}\n`);
@@ -96,6 +96,7 @@ for (const [kind, target] of Object.entries(TARGETS)) {
   let encoded;
   for (const m of MODES) {
     if ((m.encoder || m.init) && !enc) continue;
+    if (args.only && !m.name.includes(args.only)) continue;
     log(`${kind}: ${m.name} …`);
     let ws, img, seconds, steps = 0;
     if (m.encoder) {

@@ -94,7 +94,6 @@ export async function project(model: StyleGANModel, compute: Compute, target: Te
   }
   const noiseAdam = Object.fromEntries(layers.map((l) => [l.name, new Adam(B * l.res * l.res)]));
   const ones = tensor('float32', [layers.length], new Float32Array(layers.length).fill(1));
-  const targetT = target;
 
   // Best so far per target.
   const best = {
@@ -120,21 +119,7 @@ export async function project(model: StyleGANModel, compute: Compute, target: Te
 
   // The latent variable: [B, k, wDim].
   let k = phases[0]!.k;
-  let w = new Float32Array(B * k * wDim);
-  for (let b = 0; b < B; b++)
-    for (let i = 0; i < k; i++)
-      for (let d = 0; d < wDim; d++) {
-        let v = o.stats.avg[d]!;
-        if (o.init) {
-          if (k === numWs) v = o.init[(b * numWs + i) * wDim + d]!;
-          else {
-            v = 0;
-            for (let j = 0; j < numWs; j++) v += o.init[(b * numWs + j) * wDim + d]!;
-            v /= numWs;
-          }
-        }
-        w[(b * k + i) * wDim + d] = v;
-      }
+  let w = startLatents(o, B, k, numWs, wDim);
 
   outer: for (const phase of phases) {
     if (phase.k !== k) {
@@ -161,7 +146,7 @@ export async function project(model: StyleGANModel, compute: Compute, target: Te
           const dst = (b * numWs + i) * wDim;
           for (let d = 0; d < wDim; d++) ws[dst + d] = w[src + d]! + (wn ? wn[src + d]! * sigma : 0);
         }
-      const feeds: Record<string, Tensor> = { ws: tensor('float32', [B, numWs, wDim], ws), noise_scale: ones, target: targetT };
+      const feeds: Record<string, Tensor> = { ws: tensor('float32', [B, numWs, wDim], ws), noise_scale: ones, target };
       for (const l of layers) feeds[noiseInputName(l.name)] = tensor('float32', [B, 1, l.res, l.res], noise[l.name]!);
       const out = await session.run(feeds);
       const dist = Array.from(out.distance!.data as Float32Array);
@@ -220,6 +205,25 @@ export async function project(model: StyleGANModel, compute: Compute, target: Te
     curve,
     stopped,
   };
+}
+
+/** w_avg, or the given init (its rows' mean when k = 1), as [B, k, wDim]. */
+function startLatents(o: ProjectOptions, B: number, k: number, numWs: number, wDim: number): Float32Array {
+  if (o.init && o.init.length !== B * numWs * wDim) throw new Error(`init: expected [${B}, ${numWs}, ${wDim}] (${B * numWs * wDim} values), got ${o.init.length}`);
+  const w = new Float32Array(B * k * wDim);
+  for (let b = 0; b < B; b++)
+    for (let i = 0; i < k; i++)
+      for (let d = 0; d < wDim; d++) {
+        let v = o.stats.avg[d]!;
+        if (o.init && k === numWs) v = o.init[(b * numWs + i) * wDim + d]!;
+        else if (o.init) {
+          v = 0;
+          for (let j = 0; j < numWs; j++) v += o.init[(b * numWs + j) * wDim + d]!;
+          v /= numWs;
+        }
+        w[(b * k + i) * wDim + d] = v;
+      }
+  return w;
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
