@@ -6,7 +6,8 @@
  */
 import { constants, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, open, readdir, realpath, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, open, readdir, realpath, symlink, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,6 +228,50 @@ describe('regression: writes stay inside out/<graph>/', () => {
     }
     expect(result.nodes!.load!.status).toBe('failed');
     expect(result.nodes!.load!.error!.message).toMatch(/cannot list folders/);
+  });
+});
+
+describe('regression: a client graph reads no model outside the workspace', () => {
+  let s: RunningServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await realpath(await mkdtemp(join(tmpdir(), 'sg-files-')));
+    await cp(fileURLToPath(new URL('../../../../../models/faces64', import.meta.url)), join(dir, 'faces64'), { recursive: true });
+    await writeFile(join(tmpdir(), 'sg-outside.onnx'), 'not a model');
+    s = await startServer({ workspace: dir, port: 0 });
+  });
+  afterAll(() => s.close());
+
+  it('fails inversion/Project whose perceptual network lies outside, before any step', async () => {
+    for (const path of ['/etc/passwd', '../sg-outside.onnx']) {
+      const doc = {
+        format: 'stylegraph.graph',
+        formatVersion: 1,
+        nodes: {
+          model: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'faces64' } },
+          faces: { type: 'faces/RenderFaces', version: 1, params: { seeds: '1', size: 64 } },
+          project: { type: 'inversion/Project', version: 1, params: { steps: 2, perceptual: 'onnx', perceptualModel: path } },
+        },
+        edges: [
+          { from: 'model.generator', to: 'project.generator' },
+          { from: 'faces.image', to: 'project.target' },
+        ],
+      };
+      const started = await call(s, 'run.start', { method: 'POST', input: { graph: doc, backend: 'cpu' } });
+      const data = started.body.result!.data as { ok: boolean; runId?: string; diagnostics?: { message: string }[] };
+      if (!data.ok) {
+        // Refused when the graph is checked: the path names a file outside the workspace.
+        expect(JSON.stringify(data.diagnostics)).toMatch(/outside|workspace|perceptualModel/);
+        continue;
+      }
+      let result: { done: boolean; nodes?: Record<string, { status: string; error?: { code: string; message: string } }> } = { done: false };
+      for (let i = 0; i < 400 && !result.done; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        result = (await call(s, 'run.result', { input: { runId: data.runId } })).body.result!.data as typeof result;
+      }
+      expect(result.nodes!.project!.status).toBe('failed');
+      expect(result.nodes!.project!.error!.message).toMatch(/outside|workspace/);
+    }
   });
 });
 
