@@ -60,7 +60,7 @@ describe('importOnnx', () => {
     const info = (name: string, dims: number[]) =>
       create(ValueInfoProtoSchema, {
         name,
-        type: { value: { case: 'tensorType', value: { elemType: 1, shape: { dim: dims.map((d) => ({ value: { case: 'dimValue', value: BigInt(d) } })) } } } },
+        type: { value: { case: 'tensorType' as const, value: { elemType: 1, shape: { dim: dims.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } } } },
       });
     const bytes = toBinary(
       ModelProtoSchema,
