@@ -100,6 +100,64 @@ describe('importOnnx', () => {
     expect(r!.relError).toBeLessThan(1e-2);
   });
 
+  it('a chain of the other supported ops gives what onnxruntime gives', async () => {
+    const i64 = (name: string, v: number[]) => ({ name, dataType: 7, dims: [BigInt(v.length)], int64Data: v.map(BigInt) });
+    const f32 = (name: string, dims: number[], v: number[]) => ({ name, dataType: 1, dims: dims.map(BigInt), floatData: v });
+    const node = (opType: string, input: string[], output: string, attribute: object[] = []) => create(NodeProtoSchema, { opType, name: output, input, output: [output], attribute: attribute as never });
+    const ints = (name: string, v: number[]) => ({ name, type: 7, ints: v.map(BigInt) });
+    const int = (name: string, v: number) => ({ name, type: 2, i: BigInt(v) });
+    const float = (name: string, v: number) => ({ name, type: 1, f: v });
+    const w = Array.from({ length: 12 * 5 }, (_, i) => Math.sin(i));
+    const nodes = [
+      node('Reshape', ['x', 'shape'], 'r'), // [2, 12] via [0, -1]
+      node('Gemm', ['r', 'w', 'bias'], 'g', [int('transB', 1), float('alpha', 0.5)]), // [2, 5]
+      node('Tanh', ['g'], 't'),
+      node('Sigmoid', ['t'], 's'),
+      node('Exp', ['s'], 'e'),
+      node('Log', ['e'], 'l'),
+      node('Neg', ['l'], 'n'),
+      node('Abs', ['n'], 'a'),
+      node('Sqrt', ['a'], 'q'),
+      node('Clip', ['q', 'lo', 'hi'], 'c'),
+      node('Sub', ['c', 'bias5'], 'd'),
+      node('Div', ['d', 'two'], 'v'),
+      node('Unsqueeze', ['v', 'ax1'], 'u'), // [2, 1, 5]
+      node('Concat', ['u', 'u'], 'cat', [int('axis', 1)]), // [2, 2, 5]
+      node('Transpose', ['cat'], 'tr', [ints('perm', [2, 0, 1])]), // [5, 2, 2]
+      node('ReduceMean', ['tr'], 'rm', [ints('axes', [2]), int('keepdims', 1)]), // [5, 2, 1]
+      node('Squeeze', ['rm', 'ax2'], 'sq'), // [5, 2]
+      node('Pow', ['sq', 'two'], 'p'),
+      node('LeakyRelu', ['p'], 'y', [float('alpha', 0.1)]),
+    ];
+    const info = (name: string, dims: number[]) =>
+      create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType' as const, value: { elemType: 1, shape: { dim: dims.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } } } } });
+    const bytes = toBinary(
+      ModelProtoSchema,
+      create(ModelProtoSchema, {
+        irVersion: 8n,
+        opsetImport: [create(OperatorSetIdProtoSchema, { version: 17n })],
+        graph: create(GraphProtoSchema, {
+          node: nodes,
+          initializer: [i64('shape', [0, -1]), f32('w', [5, 12], w), f32('bias', [5], [0.1, -0.2, 0.3, 0, 1]), f32('lo', [], [0.2]), f32('hi', [], [0.9]), f32('bias5', [5], [1, 2, 3, 4, 5]), f32('two', [], [2]), i64('ax1', [1]), i64('ax2', [2])],
+          input: [info('x', [2, 3, 4])],
+          output: [info('y', [5, 2])],
+        }),
+      }),
+    );
+    const x = tensor('float32', [2, 3, 4], Float32Array.from(new RandomState(9).randn(24)));
+    const cpu = nodeBackend('cpu');
+    const ref = (await (await cpu.createSession(bytes)).run({ x })).y!;
+    const b = new GraphBuilder();
+    const { y } = importOnnx(b, bytes, { inputs: { x: b.input('v', 'float32', [2, 3, 4]) } });
+    b.output('y', y!);
+    const mine = (await (await cpu.createSession(b.toModel())).run({ v: x })).y!;
+    expect(mine.dims).toEqual([5, 2]);
+    const a = Array.from(mine.data as Float32Array);
+    const r = Array.from(ref.data as Float32Array);
+    a.forEach((v, i) => expect(v).toBeCloseTo(r[i]!, 5));
+    expect(Math.max(...r.map(Math.abs))).toBeGreaterThan(0.01);
+  });
+
   it('refuses unsupported ops, missing inputs and non-ONNX bytes by name', () => {
     const model = (op: string) =>
       toBinary(
