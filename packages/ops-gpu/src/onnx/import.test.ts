@@ -17,6 +17,21 @@ import { importOnnx } from './import.js';
 
 const ffPath = fileURLToPath(new URL('../../../../models/metrics/face-features.onnx', import.meta.url));
 
+/** A float32 value info of static shape (no shape when `dims` is absent). */
+const info = (name: string, dims?: number[]) =>
+  create(ValueInfoProtoSchema, {
+    name,
+    ...(dims && { type: { value: { case: 'tensorType' as const, value: { elemType: 1, shape: { dim: dims.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } } } } }),
+  });
+
+/** ONNX model bytes (opset 17) of one graph. */
+function onnxModel(graph: { node: ReturnType<typeof create<typeof NodeProtoSchema>>[]; input: ReturnType<typeof info>[]; output: ReturnType<typeof info>[]; initializer?: object[] }): Uint8Array {
+  return toBinary(
+    ModelProtoSchema,
+    create(ModelProtoSchema, { irVersion: 8n, opsetImport: [create(OperatorSetIdProtoSchema, { version: 17n })], graph: create(GraphProtoSchema, graph as never) }),
+  );
+}
+
 function image(n: number, seed: number): Tensor<'float32'> {
   const r = new RandomState(seed).randn(n * 3 * 64 * 64);
   return tensor('float32', [n, 3, 64, 64], Float32Array.from(r, (v) => Math.tanh(v)));
@@ -57,34 +72,22 @@ describe('importOnnx', () => {
   });
 
   it('MaxPool (2×2, stride 2, as in VGG) gives what onnxruntime gives, and differentiates', async () => {
-    const info = (name: string, dims: number[]) =>
-      create(ValueInfoProtoSchema, {
-        name,
-        type: { value: { case: 'tensorType' as const, value: { elemType: 1, shape: { dim: dims.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } } } },
-      });
-    const bytes = toBinary(
-      ModelProtoSchema,
-      create(ModelProtoSchema, {
-        irVersion: 8n,
-        opsetImport: [create(OperatorSetIdProtoSchema, { version: 17n })],
-        graph: create(GraphProtoSchema, {
-          node: [
-            create(NodeProtoSchema, {
-              opType: 'MaxPool',
-              name: 'pool',
-              input: ['x'],
-              output: ['y'],
-              attribute: [
-                { name: 'kernel_shape', type: 7, ints: [2n, 2n] },
-                { name: 'strides', type: 7, ints: [2n, 2n] },
-              ],
-            }),
+    const bytes = onnxModel({
+      node: [
+        create(NodeProtoSchema, {
+          opType: 'MaxPool',
+          name: 'pool',
+          input: ['x'],
+          output: ['y'],
+          attribute: [
+            { name: 'kernel_shape', type: 7, ints: [2n, 2n] },
+            { name: 'strides', type: 7, ints: [2n, 2n] },
           ],
-          input: [info('x', [1, 2, 7, 6])],
-          output: [info('y', [1, 2, 3, 3])],
         }),
-      }),
-    );
+      ],
+      input: [info('x', [1, 2, 7, 6])],
+      output: [info('y', [1, 2, 3, 3])],
+    });
     const x = tensor('float32', [1, 2, 7, 6], Float32Array.from(new RandomState(2).randn(84)));
     const cpu = nodeBackend('cpu');
     const ref = (await (await cpu.createSession(bytes)).run({ x })).y!;
@@ -129,21 +132,12 @@ describe('importOnnx', () => {
       node('Pow', ['sq', 'two'], 'p'),
       node('LeakyRelu', ['p'], 'y', [float('alpha', 0.1)]),
     ];
-    const info = (name: string, dims: number[]) =>
-      create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType' as const, value: { elemType: 1, shape: { dim: dims.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } } } } });
-    const bytes = toBinary(
-      ModelProtoSchema,
-      create(ModelProtoSchema, {
-        irVersion: 8n,
-        opsetImport: [create(OperatorSetIdProtoSchema, { version: 17n })],
-        graph: create(GraphProtoSchema, {
-          node: nodes,
-          initializer: [i64('shape', [0, -1]), f32('w', [5, 12], w), f32('bias', [5], [0.1, -0.2, 0.3, 0, 1]), f32('lo', [], [0.2]), f32('hi', [], [0.9]), f32('bias5', [5], [1, 2, 3, 4, 5]), f32('two', [], [2]), i64('ax1', [1]), i64('ax2', [2])],
-          input: [info('x', [2, 3, 4])],
-          output: [info('y', [5, 2])],
-        }),
-      }),
-    );
+    const bytes = onnxModel({
+      node: nodes,
+      initializer: [i64('shape', [0, -1]), f32('w', [5, 12], w), f32('bias', [5], [0.1, -0.2, 0.3, 0, 1]), f32('lo', [], [0.2]), f32('hi', [], [0.9]), f32('bias5', [5], [1, 2, 3, 4, 5]), f32('two', [], [2]), i64('ax1', [1]), i64('ax2', [2])],
+      input: [info('x', [2, 3, 4])],
+      output: [info('y', [5, 2])],
+    });
     const x = tensor('float32', [2, 3, 4], Float32Array.from(new RandomState(9).randn(24)));
     const cpu = nodeBackend('cpu');
     const ref = (await (await cpu.createSession(bytes)).run({ x })).y!;
@@ -159,19 +153,7 @@ describe('importOnnx', () => {
   });
 
   it('refuses unsupported ops, missing inputs and non-ONNX bytes by name', () => {
-    const model = (op: string) =>
-      toBinary(
-        ModelProtoSchema,
-        create(ModelProtoSchema, {
-          irVersion: 8n,
-          opsetImport: [create(OperatorSetIdProtoSchema, { version: 17n })],
-          graph: create(GraphProtoSchema, {
-            node: [create(NodeProtoSchema, { opType: op, name: 'n0', input: ['a'], output: ['y'] })],
-            input: [create(ValueInfoProtoSchema, { name: 'a' })],
-            output: [create(ValueInfoProtoSchema, { name: 'y' })],
-          }),
-        }),
-      );
+    const model = (op: string) => onnxModel({ node: [create(NodeProtoSchema, { opType: op, name: 'n0', input: ['a'], output: ['y'] })], input: [info('a')], output: [info('y')] });
     const b = new GraphBuilder();
     const a = b.input('a', 'float32', [2, 3]);
     expect(() => importOnnx(b, model('Softplus'), { inputs: { a }, label: 'm.onnx' })).toThrow(/m\.onnx: Softplus "n0": op Softplus is not supported/);
