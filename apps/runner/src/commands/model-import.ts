@@ -1,5 +1,5 @@
 /**
- * `stylegraph model import <checkpoint> --out <dir>`: converts an NVIDIA StyleGAN2-ADA pickle
+ * `stylegraph model import <checkpoint> --out <dir>`: converts an NVIDIA StyleGAN2-ADA or StyleGAN3 pickle
  * (or a torch.save / safetensors state dict with NVIDIA names) into a stylegraph model folder.
  * The checkpoint is read completely and checked before anything is written; the folder is
  * written atomically; an existing folder is replaced only with --force.
@@ -28,7 +28,9 @@ function card(model: LoadedModel, source: string, sha: string): string {
     '',
     `- Generator: ${g.resolution}×${g.resolution}, ${g.imgChannels} channels, z ${g.zDim}, w ${g.wDim}, ${g.numWs} ws, classes ${g.cDim}, ${g.mapping.numLayers} mapping layers, conv_clamp ${g.convClamp ?? 'none'}.`,
     `- Discriminator: ${d ? `resnet, mbstd group ${d.mbstdGroupSize}, classes ${d.cDim}` : 'not included'}.`,
-    `- Channels: ${Object.entries(g.channels).map(([r, c]) => `${r}: ${c}`).join(', ')}.`,
+    'channels' in g
+      ? `- Channels: ${Object.entries(g.channels).map(([r, c]) => `${r}: ${c}`).join(', ')}.`
+      : `- Architecture: ${g.architecture}, ${g.synthesis.numLayers} layers (${g.synthesis.numCritical} critically sampled), layers: ${g.layers.map((l) => l.name).join(', ')}.`,
     '',
     'Licence and training data: those of the original checkpoint.',
     '',

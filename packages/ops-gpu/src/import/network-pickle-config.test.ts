@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '@stylegraph/core';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model/state-dict.js';
-import type { DiscriminatorConfig, GeneratorConfig } from '../model/config.js';
+import type { DiscriminatorConfig, GeneratorConfig, Sg2GeneratorConfig } from '../model/config.js';
 import { TINY_D, TINY_G } from '../testing/tiny-configs.js';
 import { CheckpointError, modelName, readNvidiaPickle } from './nvidia-pkl.js';
 import { at, module, networkPickle, storageValue, treeOf, writeModule, type Module } from '../testing/network-pickle.js';
@@ -125,7 +125,7 @@ describe('network pickles: the inferred config', () => {
   });
 
   it('infers z, c and w sizes, image channels, mapping depth and channels of a larger generator', async () => {
-    const g: GeneratorConfig = { ...G, zDim: 5, cDim: 2, wDim: 6, resolution: 16, numWs: 6, imgChannels: 1, mapping: { numLayers: 3, lrMultiplier: 0.01 }, channels: { '4': 8, '8': 4, '16': 2 } };
+    const g: GeneratorConfig = { ...(G as Sg2GeneratorConfig), zDim: 5, cDim: 2, wDim: 6, resolution: 16, numWs: 6, imgChannels: 1, mapping: { numLayers: 3, lrMultiplier: 0.01 }, channels: { '4': 8, '8': 4, '16': 2 } };
     const model = await read({ G_ema: gen(g) });
     expect(model.config.generator).toEqual(g);
   });

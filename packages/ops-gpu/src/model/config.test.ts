@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from './load.js';
 import { ModelFileError } from './errors.js';
-import type { ModelConfig } from './config.js';
+import type { ModelConfig, Sg2GeneratorConfig } from './config.js';
 import { synthesisLayers } from '../stylegan/arch.js';
 
 // The example from the format's description.
-const example: ModelConfig = {
+const example: ModelConfig & { generator: Sg2GeneratorConfig } = {
   format: 'stylegraph.model',
   formatVersion: 1,
   name: 'example',
@@ -28,7 +28,7 @@ const conditional = {
 };
 
 type Patch = { generator?: object; discriminator?: object | null; [k: string]: unknown };
-const withPatch = (base: ModelConfig, p: Patch) => ({
+const withPatch = (base: typeof example, p: Patch) => ({
   ...base,
   ...p,
   generator: { ...base.generator, ...p.generator },
@@ -127,7 +127,7 @@ describe('config.json', () => {
 describe('the layers a config implies', () => {
   it('lists every synthesis layer in order with its channels and w index (ToRGB shares its index with the next conv0)', () => {
     // By hand for the 32 px example: block 4 reads ws[0..2) and advances 1; later blocks read 3 and advance 2.
-    const layers = synthesisLayers(parse(example).generator).map((l) => [l.name, l.res, l.inChannels, l.outChannels, l.wIndex]);
+    const layers = synthesisLayers(parse(example).generator as Sg2GeneratorConfig).map((l) => [l.name, l.res, l.inChannels, l.outChannels, l.wIndex]);
     expect(layers).toEqual([
       ['b4.conv1', 4, 64, 64, 0], ['b4.torgb', 4, 64, 3, 1],
       ['b8.conv0', 8, 64, 64, 1], ['b8.conv1', 8, 64, 64, 2], ['b8.torgb', 8, 64, 3, 3],

@@ -7,6 +7,7 @@
  */
 import { z } from '@stylegraph/core';
 import { blockResolutions, hasLayout, layerLayout } from '../stylegan/layout.js';
+import { checkSg3Layers, Sg3LayersSchema, Sg3ParamsSchema } from './config-sg3.js';
 
 /** Largest z/w/c dimension and channel count accepted. */
 export const MAX_MODEL_DIM = 4096;
@@ -29,7 +30,7 @@ function checkChannels(channels: Record<string, number>, resolution: number, ctx
   }
 }
 
-export const GeneratorConfigSchema = z
+const Sg2GeneratorConfigSchema = z
   .strictObject({
     zDim: count(0, MAX_MODEL_DIM),
     cDim: count(0, MAX_MODEL_DIM),
@@ -48,6 +49,30 @@ export const GeneratorConfigSchema = z
     if (g.zDim === 0 && g.cDim === 0) ctx.addIssue({ code: 'custom', path: ['zDim'], message: 'zDim and cDim cannot both be 0' });
     checkChannels(g.channels, g.resolution, ctx);
   });
+
+const Sg3GeneratorConfigSchema = z
+  .strictObject({
+    architecture: z.enum(['stylegan3-t', 'stylegan3-r']),
+    zDim: count(0, MAX_MODEL_DIM),
+    cDim: count(0, MAX_MODEL_DIM),
+    wDim: count(1, MAX_MODEL_DIM),
+    numWs: count(3, 66),
+    resolution: Resolution,
+    imgChannels: count(1, 4),
+    mapping: MappingSpec,
+    convClamp: Clamp,
+    /** NVIDIA's SynthesisNetwork hyperparameters. */
+    synthesis: Sg3ParamsSchema,
+    /** Every layer's geometry as the hyperparameters derive it (checked). */
+    layers: Sg3LayersSchema,
+  })
+  .superRefine((g, ctx) => {
+    if (g.zDim === 0 && g.cDim === 0) ctx.addIssue({ code: 'custom', path: ['zDim'], message: 'zDim and cDim cannot both be 0' });
+    checkSg3Layers(g, ctx);
+  });
+
+/** A StyleGAN2 (`architecture: "skip"`) or StyleGAN3 (`"stylegan3-t"`, `"stylegan3-r"`) generator. */
+export const GeneratorConfigSchema = z.discriminatedUnion('architecture', [Sg2GeneratorConfigSchema, Sg3GeneratorConfigSchema]);
 
 export const DiscriminatorConfigSchema = z
   .strictObject({
@@ -98,4 +123,6 @@ export const ModelConfigSchema = z
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;
+export type Sg2GeneratorConfig = z.infer<typeof Sg2GeneratorConfigSchema>;
+export type Sg3GeneratorConfig = z.infer<typeof Sg3GeneratorConfigSchema>;
 export type DiscriminatorConfig = z.infer<typeof DiscriminatorConfigSchema>;

@@ -19,7 +19,8 @@
  * - DiscriminatorEpilogue b4: `conv` (C4 + mbstd channels → C4, 3×3), `fc` (C4·16 → C4),
  *   `out` (C4 → cmap_dim, or 1 without classes); the minibatch-stddev layer has no tensors.
  */
-import { blockResolutions, channelsAt, synthesisLayers, type DiscriminatorArch, type GeneratorArch } from '../stylegan/arch.js';
+import { blockResolutions, channelsAt, isStyleGAN3, synthesisLayers, type DiscriminatorArch, type GeneratorArch, type Sg3GeneratorArch } from '../stylegan/arch.js';
+import { sg3Schedule } from '../stylegan3/schedule.js';
 
 /** Tensor name → shape. */
 export type ShapeMap = Map<string, readonly number[]>;
@@ -40,6 +41,7 @@ function mapping(out: ShapeMap, prefix: string, zDim: number, cDim: number, wDim
 export function expectedGeneratorTensors(g: GeneratorArch): ShapeMap {
   const out: ShapeMap = new Map();
   mapping(out, 'mapping', g.zDim, g.cDim, g.wDim, g.mapping.numLayers, true);
+  if (isStyleGAN3(g)) return sg3Synthesis(out, g);
   out.set('synthesis.b4.const', [channelsAt(g.channels, 4, 'generator'), 4, 4]);
   for (const res of blockResolutions(g.resolution)) out.set(`synthesis.b${res}.resample_filter`, [4, 4]);
   for (const l of synthesisLayers(g)) {
@@ -53,6 +55,32 @@ export function expectedGeneratorTensors(g: GeneratorArch): ShapeMap {
       out.set(`${p}.noise_const`, [l.res, l.res]);
       out.set(`${p}.noise_strength`, []);
     }
+  }
+  return out;
+}
+
+/**
+ * StyleGAN3 (`training/networks_stylegan3.py`): SynthesisInput `weight [C, C]`, buffers
+ * `transform [3, 3]`, `freqs [C, 2]`, `phases [C]`, `affine` (w_dim → 4); each SynthesisLayer
+ * `weight [Co, Ci, k, k]`, `bias [Co]`, `magnitude_ema []`, `up_filter [taps]` and `down_filter`
+ * (`[taps]`, or `[taps, taps]` when radial) where the layer resamples, `affine` (w_dim → Ci).
+ */
+function sg3Synthesis(out: ShapeMap, g: Sg3GeneratorArch): ShapeMap {
+  const { input, layers } = sg3Schedule(g.resolution, g.imgChannels, g.synthesis, g.architecture);
+  const C = input.channels;
+  out.set('synthesis.input.weight', [C, C]);
+  out.set('synthesis.input.transform', [3, 3]);
+  out.set('synthesis.input.freqs', [C, 2]);
+  out.set('synthesis.input.phases', [C]);
+  fc(out, 'synthesis.input.affine', g.wDim, 4);
+  for (const l of layers) {
+    const p = `synthesis.${l.name}`;
+    out.set(`${p}.weight`, [l.outChannels, l.inChannels, l.kernel, l.kernel]);
+    out.set(`${p}.bias`, [l.outChannels]);
+    out.set(`${p}.magnitude_ema`, []);
+    if (l.upTaps > 1) out.set(`${p}.up_filter`, [l.upTaps]);
+    if (l.downTaps > 1) out.set(`${p}.down_filter`, l.downRadial ? [l.downTaps, l.downTaps] : [l.downTaps]);
+    fc(out, `${p}.affine`, g.wDim, l.inChannels);
   }
   return out;
 }

@@ -57,6 +57,8 @@ export class GraphBuilder extends Graph {
   reciprocal = (x: Value, name?: string) => this.un('Reciprocal', x, name);
   exp = (x: Value, name?: string) => this.un('Exp', x, name);
   log = (x: Value, name?: string) => this.un('Log', x, name);
+  sin = (x: Value, name?: string) => this.un('Sin', x, name);
+  cos = (x: Value, name?: string) => this.un('Cos', x, name);
   pow = (x: Value, exponent: number, name?: string) => this.op1('Pow', [x], { exponent }, name);
   identity = (x: Value, name?: string) => this.un('Identity', x, name);
   cast = (x: Value, to: DType, name?: string) => this.op1('Cast', [x], { to }, name);

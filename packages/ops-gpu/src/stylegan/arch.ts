@@ -3,11 +3,13 @@
  * block resolutions, channels, and each synthesis layer with its w index (from the layer
  * layout, layout.ts).
  */
+import type { Sg3Architecture, Sg3Params } from '../stylegan3/schedule.js';
 import { blockResolutions, layerLayout } from './layout.js';
 
 export { blockResolutions };
 
-export interface GeneratorArch {
+/** What StyleGAN2 and StyleGAN3 generators share: the mapping network and the output. */
+interface GeneratorBase {
   readonly zDim: number;
   readonly cDim: number;
   readonly wDim: number;
@@ -15,9 +17,24 @@ export interface GeneratorArch {
   readonly resolution: number;
   readonly imgChannels: number;
   readonly mapping: { readonly numLayers: number; readonly lrMultiplier: number };
-  readonly channels: Readonly<Record<string, number>>;
   readonly convClamp: number | null;
 }
+
+/** A StyleGAN2 generator (the skip architecture). */
+export interface Sg2GeneratorArch extends GeneratorBase {
+  readonly architecture?: 'skip';
+  readonly channels: Readonly<Record<string, number>>;
+}
+
+/** A StyleGAN3 generator (alias-free, -T or -R). */
+export interface Sg3GeneratorArch extends GeneratorBase {
+  readonly architecture: Sg3Architecture;
+  readonly synthesis: Sg3Params;
+}
+
+export type GeneratorArch = Sg2GeneratorArch | Sg3GeneratorArch;
+
+export const isStyleGAN3 = (g: GeneratorArch): g is Sg3GeneratorArch => g.architecture === 'stylegan3-t' || g.architecture === 'stylegan3-r';
 
 export interface DiscriminatorArch {
   readonly cDim: number;
@@ -49,7 +66,7 @@ export interface SynthesisLayerInfo {
 }
 
 /** Every synthesis layer in evaluation order with its w index. */
-export function synthesisLayers(g: GeneratorArch): SynthesisLayerInfo[] {
+export function synthesisLayers(g: Sg2GeneratorArch): SynthesisLayerInfo[] {
   const layout = layerLayout(g);
   if (layout.numWs !== g.numWs) throw new Error(`synthesis: resolution ${g.resolution} needs numWs = ${layout.numWs}, the config says ${g.numWs}`);
   const out: SynthesisLayerInfo[] = [];
@@ -68,5 +85,5 @@ export function synthesisLayers(g: GeneratorArch): SynthesisLayerInfo[] {
   return out;
 }
 
-/** The conv layers that take noise, in order (the order of `noise_scale`). */
-export const noiseLayers = (g: GeneratorArch): SynthesisLayerInfo[] => synthesisLayers(g).filter((l) => l.kind !== 'torgb');
+/** The conv layers that take noise, in order (the order of `noise_scale`); StyleGAN3 has none. */
+export const noiseLayers = (g: GeneratorArch): SynthesisLayerInfo[] => (isStyleGAN3(g) ? [] : synthesisLayers(g).filter((l) => l.kind !== 'torgb'));

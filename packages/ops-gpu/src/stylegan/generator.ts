@@ -1,5 +1,5 @@
 /**
- * A StyleGAN2 generator (and discriminator) ready to run on a Compute: its ONNX models are
+ * A StyleGAN2 or StyleGAN3 generator (and discriminator) ready to run on a Compute: its ONNX models are
  * built from the weights when the compute has neither their session nor their bytes cached
  * (keyed by weights hash and options), and it feeds noise for each mode. Mapping and synthesis are separate models so truncation and
  * mixing can happen on W+ in between.
@@ -8,7 +8,7 @@ import { RandomState, tensor, type Tensor } from '@stylegraph/core';
 import type { Session } from '../backend/index.js';
 import type { Compute } from '../compute/index.js';
 import { cacheKey } from '../onnx/index.js';
-import { noiseLayers, type DiscriminatorArch, type GeneratorArch } from './arch.js';
+import { isStyleGAN3, noiseLayers, type DiscriminatorArch, type GeneratorArch } from './arch.js';
 import { buildDiscriminator } from './discriminator.js';
 import { buildMapping, wAvg } from './mapping.js';
 import { buildSynthesis, noiseInputName } from './synthesis.js';
@@ -31,6 +31,16 @@ export interface SynthesisRun {
   /** Per conv layer multipliers on the learned noise strengths (default all 1). */
   readonly noiseScale?: readonly number[];
   readonly taps?: readonly string[];
+  /**
+   * StyleGAN3: the input transform, `[3, 3]` for the whole batch or `[B, 3, 3]` per image
+   * (default: the one stored with the weights). StyleGAN2 accepts only the identity.
+   */
+  readonly transform?: Tensor<'float32'>;
+}
+
+/** Whether a `[3, 3]` or `[B, 3, 3]` transform is the identity in every image. */
+export function isIdentityTransform(t: Tensor<'float32'>): boolean {
+  return t.data.every((v, i) => v === (i % 9 === 0 || i % 9 === 4 || i % 9 === 8 ? 1 : 0));
 }
 
 export class StyleGAN2 {
@@ -83,6 +93,10 @@ export class StyleGAN2 {
     if (ws.dims.length !== 3 || ws.dims[1] !== g.numWs || ws.dims[2] !== g.wDim) {
       throw new Error(`synthesis: ws must be [B, ${g.numWs}, ${g.wDim}], got [${ws.dims.join(', ')}]`);
     }
+    if (isStyleGAN3(g)) return this.sg3Synthesis(ws, run);
+    if (run.transform && !isIdentityTransform(run.transform)) {
+      throw new Error('synthesis: this is a StyleGAN2 generator; only StyleGAN3 generators take an input transform (translate/rotate)');
+    }
     const layers = noiseLayers(g);
     const noise = typeof run.noise === 'object' ? run.noise : this.noiseMaps(run.noise ?? 'const', B, run.noiseSeed);
     const scale = run.noiseScale ?? layers.map(() => 1);
@@ -98,6 +112,23 @@ export class StyleGAN2 {
     const out = await s.run(feeds);
     const tapOut: Record<string, Tensor<'float32'>> = {};
     for (const t of taps) tapOut[t] = out[`tap:${t}`] as Tensor<'float32'>;
+    return { img: out.img as Tensor<'float32'>, taps: tapOut };
+  }
+
+  private async sg3Synthesis(ws: Tensor<'float32'>, run: SynthesisRun): Promise<{ img: Tensor<'float32'>; taps: Record<string, Tensor<'float32'>> }> {
+    const B = ws.dims[0]!;
+    const t = run.transform ?? this.model.weights.generator.get('synthesis.input.transform');
+    if (!t) throw new Error('weights: missing "synthesis.input.transform"');
+    const perImage = t.dims.length === 3;
+    if (!(t.dims.length === 2 || (perImage && t.dims[0] === B)) || t.dims.at(-1) !== 3 || t.dims.at(-2) !== 3) {
+      throw new Error(`synthesis: transform must be [3, 3] or [${B}, 3, 3], got [${t.dims.join(', ')}]`);
+    }
+    const transform = perImage ? t : tensor('float32', [B, 3, 3], Float32Array.from({ length: B * 9 }, (_, i) => t.data[i % 9]!));
+    const taps = [...(run.taps ?? [])].sort();
+    const s = await this.session(['synthesis', taps], () => buildSynthesis(this.config, this.model.weights.generator, { taps }).toModel());
+    const out = await s.run({ ws, transform });
+    const tapOut: Record<string, Tensor<'float32'>> = {};
+    for (const name of taps) tapOut[name] = out[`tap:${name}`] as Tensor<'float32'>;
     return { img: out.img as Tensor<'float32'>, taps: tapOut };
   }
 

@@ -3,9 +3,12 @@
  * inputs and ToRGB layers, the index spaces layer params select in, and the coarse / middle /
  * fine groups those params name. Node code resolves layer selections against it
  * (layer-spec.ts); editors read it from a generator's value summary and never compute it.
- * A StyleGAN2 block's ToRGB shares its w with the next block's first conv.
+ * A StyleGAN2 block's ToRGB shares its w with the next block's first conv. A StyleGAN3
+ * network gives every layer its own w: ws[0] styles the Fourier input, ws[i + 1] layer Li, the
+ * last one ToRGB; it has no noise inputs, and a layer counts for the resolution
+ * 2^round(log2(2 · cutoff)) its band corresponds to.
  */
-import type { GeneratorArch } from './arch.js';
+import { sg3Schedule, type Sg3Architecture, type Sg3Params } from '../stylegan3/schedule.js';
 
 /** Resolutions a group stands for; an absent bound is open. */
 export interface PxRange {
@@ -84,8 +87,50 @@ const indicesIn = (res: readonly number[], px: PxRange) => res.flatMap((r, i) =>
 /** Whether a StyleGAN2 network of `resolution` px exists (a power of two ≥ 4). */
 export const hasLayout = (resolution: number): boolean => Number.isSafeInteger(resolution) && resolution >= 4 && Number.isInteger(Math.log2(resolution));
 
-/** The layer layout of a StyleGAN2 generator of `g.resolution` px (a power of two ≥ 4). */
-export function layerLayout(g: Pick<GeneratorArch, 'resolution'>): LayerLayout {
+/** What a StyleGAN3 layout is computed from. */
+export interface Sg3LayoutArch {
+  readonly architecture: Sg3Architecture;
+  readonly resolution: number;
+  readonly imgChannels: number;
+  readonly synthesis: Sg3Params;
+}
+
+/** What a layout is computed from: a StyleGAN2 generator's resolution, or a StyleGAN3 generator. */
+export type LayoutArch = { readonly resolution: number; readonly architecture?: 'skip' } | Sg3LayoutArch;
+
+const isSg3Layout = (g: LayoutArch): g is Sg3LayoutArch => g.architecture === 'stylegan3-t' || g.architecture === 'stylegan3-r';
+
+/** The layer layout of a generator: StyleGAN2 (resolution a power of two ≥ 4) or StyleGAN3. */
+export function layerLayout(g: LayoutArch): LayerLayout {
+  return isSg3Layout(g) ? sg3Layout(g) : sg2Layout(g.resolution);
+}
+
+function sg3Layout(g: Sg3LayoutArch): LayerLayout {
+  const { input, layers } = sg3Schedule(g.resolution, g.imgChannels, g.synthesis, g.architecture);
+  const bandRes = (cutoff: number) => 2 ** Math.round(Math.log2(2 * cutoff));
+  const convs: ConvLayer[] = [
+    { name: 'input', res: bandRes(input.bandwidth), w: 0 },
+    ...layers.slice(0, -1).map((l, i) => ({ name: l.name, res: bandRes(l.outCutoff), w: i + 1 })),
+  ];
+  const last = layers[layers.length - 1]!;
+  const toRgb: ToRgbLayer[] = [{ name: last.name, res: g.resolution, w: layers.length }];
+  const all = [...convs, ...toRgb];
+  return {
+    resolution: g.resolution,
+    numWs: all.length,
+    convs,
+    noise: [],
+    toRgb,
+    spaces: {
+      ws: { count: all.length, unit: 'ws', labels: all.map((l) => l.name) },
+      noise: { count: 0, unit: 'conv layers', labels: [] },
+    },
+    groups: GROUPS.map(({ name, px }) => ({ name, px, indices: { ws: indicesIn(all.map((l) => l.res), px), noise: [] } })),
+  };
+}
+
+function sg2Layout(resolution: number): LayerLayout {
+  const g = { resolution };
   if (!hasLayout(g.resolution)) throw new RangeError(`layerLayout: resolution ${g.resolution} is not a power of two ≥ 4`);
   const blocks = blockResolutions(g.resolution);
   const convs: ConvLayer[] = [];

@@ -1,12 +1,13 @@
 /**
- * The synthesis network W+ → image (skip architecture), as an ONNX graph.
+ * The synthesis network W+ → image (StyleGAN2's skip architecture), as an ONNX graph.
  * Inputs:  ws [B, numWs, wDim]; `noise.b{r}.conv{0,1}` [B, 1, r, r] per conv layer;
  *          noise_scale [L] (per-layer multipliers on the learned noise strengths).
  * Outputs: img [B, C, R, R]; and any requested feature taps (`b{r}.conv0|conv1|torgb|img`).
  * Noise modes are chosen by what is fed: random maps, the stored `noise_const`, or zeros.
  */
 import { GraphBuilder, type Value } from '../onnx/index.js';
-import { noiseLayers, synthesisLayers, type GeneratorArch, type SynthesisLayerInfo } from './arch.js';
+import { buildSg3Synthesis, sg3TapNames } from '../stylegan3/synthesis.js';
+import { isStyleGAN3, noiseLayers, synthesisLayers, type GeneratorArch, type Sg2GeneratorArch, type SynthesisLayerInfo } from './arch.js';
 import { lreluGainClamp, SQRT2 } from './layers.js';
 import { modulatedConv, styles, type ModConvSpec } from './modconv.js';
 import { upsample2d } from './resample.js';
@@ -21,6 +22,7 @@ export const noiseInputName = (layer: string) => `noise.${layer}`;
 
 /** All tap names a synthesis network offers. */
 export function synthesisTapNames(g: GeneratorArch): string[] {
+  if (isStyleGAN3(g)) return sg3TapNames(g);
   const names: string[] = [];
   for (const l of synthesisLayers(g)) {
     names.push(l.name);
@@ -29,7 +31,15 @@ export function synthesisTapNames(g: GeneratorArch): string[] {
   return names;
 }
 
+/**
+ * The synthesis graph of either family; a StyleGAN3 graph takes `transform [B, 3, 3]` in place of
+ * the noise inputs (stylegan3/synthesis.ts).
+ */
 export function buildSynthesis(g: GeneratorArch, dict: StateDict, opts: SynthesisOptions = {}): GraphBuilder {
+  return isStyleGAN3(g) ? buildSg3Synthesis(g, dict, opts) : buildSg2Synthesis(g, dict, opts);
+}
+
+function buildSg2Synthesis(g: Sg2GeneratorArch, dict: StateDict, opts: SynthesisOptions): GraphBuilder {
   const b = new GraphBuilder();
   const w = new Weights(b, dict);
   const layers = synthesisLayers(g);
@@ -81,6 +91,6 @@ export function buildSynthesis(g: GeneratorArch, dict: StateDict, opts: Synthesi
   return b;
 }
 
-function modSpec(l: SynthesisLayerInfo, name: string, g: GeneratorArch, kernel: 1 | 3, demodulate: boolean, styleGain: number): ModConvSpec {
+function modSpec(l: SynthesisLayerInfo, name: string, g: Sg2GeneratorArch, kernel: 1 | 3, demodulate: boolean, styleGain: number): ModConvSpec {
   return { name, inChannels: l.inChannels, outChannels: l.outChannels, kernel, wDim: g.wDim, up: l.kind === 'up-conv', demodulate, styleGain };
 }

@@ -15,6 +15,11 @@ export class Weights {
     private readonly prefix = '',
   ) {}
 
+  /** Whether the weights hold `name`. */
+  has(name: string): boolean {
+    return this.dict.has(name);
+  }
+
   /** The raw tensor, checked against the expected shape. */
   tensor(name: string, shape?: readonly number[]): Tensor<'float32'> {
     const t = this.dict.get(name);

@@ -18,6 +18,8 @@ export const ELEMENTWISE_CASES: readonly GradCase[] = [
   { op: 'Log', label: 'log', build: (c) => c.b.log(c.input('x', [2, 3], { map: positive })) },
   { op: 'Sigmoid', label: 'sigmoid', build: (c) => c.b.sigmoid(c.input('x', [2, 3])) },
   { op: 'Tanh', label: 'tanh', build: (c) => c.b.tanh(c.input('x', [2, 3])) },
+  { op: 'Sin', label: 'sin', build: (c) => c.b.sin(c.b.mul(c.input('x', [2, 3]), 2)) },
+  { op: 'Cos', label: 'cos', build: (c) => c.b.cos(c.b.mul(c.input('x', [2, 3]), 2)) },
   { op: 'Relu', label: 'relu', build: (c) => c.b.relu(c.input('x', [3, 4], { map: awayFromZero(0.05) })) },
   { op: 'LeakyRelu', label: 'leaky relu 0.2', build: (c) => c.b.leakyRelu(c.input('x', [3, 4], { map: awayFromZero(0.05) }), 0.2) },
   {

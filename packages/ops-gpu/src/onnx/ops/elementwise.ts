@@ -61,6 +61,8 @@ export const ELEMENTWISE = {
   Log: unary('Log'),
   Sigmoid: unary('Sigmoid'),
   Tanh: unary('Tanh'),
+  Sin: unary('Sin'),
+  Cos: unary('Cos'),
   Relu: unary('Relu'),
   LeakyRelu: defineOp<LeakyReluAttrs>({
     ...unary<LeakyReluAttrs>('LeakyRelu'),
