@@ -216,7 +216,7 @@ describe('network pickles: what is refused before reading', () => {
     for (const name of ['input', 'L0_36_512', 'L13_256_3']) {
       const g = gen();
       at(g, 'synthesis').modules.set(name, module('training.networks_stylegan3.SynthesisLayer'));
-      expect(await error({ G_ema: g }), name).toEqual({ code: 'CHECKPOINT_UNSUPPORTED', message: 'this is a StyleGAN3 pickle; StyleGAN3 is not supported yet' });
+      expect(await error({ G_ema: g }), name).toEqual({ code: 'CHECKPOINT_STRUCTURE', message: 'the StyleGAN3 generator does not record img_resolution' });
     }
     // Names that only look similar (and hold no tensors) are read as StyleGAN2.
     for (const name of ['inputs', 'xL0_1', 'L_0', 'Lx_1', 'l0_1']) {

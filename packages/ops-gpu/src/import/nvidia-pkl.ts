@@ -1,12 +1,12 @@
 /**
- * Official NVIDIA StyleGAN2-ADA network pickles (`network-snapshot-*.pkl`, the published
- * FFHQ/AFHQ/MetFaces ones) → stylegraph's model: G_ema and D state dicts with NVIDIA's names,
- * `w_avg`, and the config inferred from the networks' init kwargs and tensor shapes. Read with
- * the restricted unpickler: nothing in the file is executed. StyleGAN3 and TensorFlow pickles
- * are recognized and refused.
+ * Official NVIDIA StyleGAN2-ADA and StyleGAN3 network pickles (`network-snapshot-*.pkl`, the
+ * published FFHQ/AFHQ/MetFaces ones) → stylegraph's model: G_ema and D state dicts with NVIDIA's
+ * names, `w_avg`, and the config inferred from the networks' init kwargs, recorded attributes
+ * and tensor shapes (nvidia-pkl-sg3.ts for StyleGAN3). Read with the restricted unpickler:
+ * nothing in the file is executed.
  */
 import { sha256Hex, type Tensor } from '@stylegraph/core';
-import type { ModelConfig } from '../model/config.js';
+import type { DiscriminatorConfig, GeneratorConfig, ModelConfig } from '../model/config.js';
 import { ModelConfigSchema } from '../model/config.js';
 import { checkTensors, type LoadedModel } from '../model/load.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model/state-dict.js';
@@ -14,6 +14,8 @@ import { PersistentObject, explainRefusal, nvidiaGlobals } from './nvidia-global
 import { PyDict, UnpickleError, shownName, unpickle, type PyValue } from './pickle.js';
 import { CheckpointError } from './errors.js';
 import { hasLayout, layerLayout } from '../stylegan/layout.js';
+import { attr, child, kwarg, nameOf, num } from './module-tree.js';
+import { inferSg3Generator, isStyleGAN3Network } from './nvidia-pkl-sg3.js';
 
 export { CheckpointError };
 
@@ -24,8 +26,6 @@ const MAX_MODULE_DEPTH = 64;
 /** … and hold at most this many modules, counting a shared module once per place it appears. */
 const MAX_MODULES = 1 << 16;
 
-/** A name from the file as a string: primitives as String() gives them, anything else by kind (no recursion). */
-const nameOf = (k: unknown): string => (k === null || (typeof k !== 'object' && typeof k !== 'function') ? String(k) : '[object]');
 
 /**
  * `prefix.name` → tensor for every parameter and persistent buffer below a module, in the order
@@ -82,23 +82,6 @@ function resolutionsUpTo(resolution: number): number[] {
   return res;
 }
 
-function child(obj: PersistentObject | undefined, path: string): PersistentObject | undefined {
-  let cur: PersistentObject | undefined = obj;
-  for (const part of path.split('.')) {
-    const mods: PyValue | undefined = cur?.state.get('_modules');
-    const next: PyValue | undefined = mods instanceof PyDict ? mods.get(part) : undefined;
-    cur = next instanceof PersistentObject ? next : undefined;
-  }
-  return cur;
-}
-
-const attr = (obj: PersistentObject | undefined, name: string): PyValue | undefined => obj?.state.get(name);
-const kwarg = (obj: PersistentObject | undefined, ...path: string[]): PyValue | undefined => {
-  let cur: PyValue | undefined = obj?.state.get('_init_kwargs');
-  for (const p of path) cur = cur instanceof PyDict ? cur.get(p) : undefined;
-  return cur;
-};
-const num = (v: PyValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 
 function channelsOf(sd: Map<string, Tensor>, key: (r: number) => string, resolutions: number[], axis = 0): Record<string, number> {
   const out: Record<string, number> = {};
@@ -114,6 +97,65 @@ export interface InferOptions {
   readonly convClamp?: number | null;
 }
 
+/** The mapping network's sizes and settings (the same in StyleGAN2 and StyleGAN3). */
+function inferMapping(G: PersistentObject | undefined, gsd: Map<string, Tensor>) {
+  const wAvg = gsd.get('mapping.w_avg');
+  const fc0 = gsd.get('mapping.fc0.weight');
+  if (!wAvg || !fc0) throw new CheckpointError('CHECKPOINT_STRUCTURE', 'G_ema has no mapping network (mapping.fc0, mapping.w_avg)');
+  const embed = gsd.get('mapping.embed.weight');
+  let numLayers = 0;
+  while (gsd.has(`mapping.fc${numLayers}.weight`)) numLayers++;
+  const lrMultiplier = num(attr(G && child(G, 'mapping.fc0'), 'bias_gain')) ?? num(kwarg(G, 'mapping_kwargs', 'lr_multiplier')) ?? 0.01;
+  return {
+    zDim: fc0.dims[1]! - (embed ? embed.dims[0]! : 0),
+    cDim: embed ? embed.dims[1]! : 0,
+    wDim: wAvg.dims[0]!,
+    mapping: { numLayers, lrMultiplier },
+  };
+}
+
+function inferSg2Generator(G: PersistentObject | undefined, gsd: Map<string, Tensor>, opts: InferOptions): GeneratorConfig {
+  const resolution = num(kwarg(G, 'img_resolution')) ?? largestBlock(gsd.keys(), /^synthesis\.b(\d+)\./, 0);
+  const torgb = gsd.get(`synthesis.b${resolution}.torgb.weight`);
+  const clampRaw = G ? (attr(child(G, `synthesis.b${resolution}.conv1`), 'conv_clamp') ?? kwarg(G, 'synthesis_kwargs', 'conv_clamp') ?? null) : (opts.convClamp ?? null);
+  return {
+    ...inferMapping(G, gsd),
+    numWs: layoutNumWs(resolution),
+    resolution,
+    imgChannels: torgb?.dims[0] ?? 3,
+    channels: channelsOf(gsd, (r) => `synthesis.b${r}.conv1.weight`, resolutionsUpTo(resolution)),
+    convClamp: typeof clampRaw === 'number' ? clampRaw : null,
+    architecture: 'skip',
+  };
+}
+
+function inferDiscriminator(D: PersistentObject | undefined, dsd: Map<string, Tensor>, opts: InferOptions): DiscriminatorConfig {
+  const dRes = num(kwarg(D, 'img_resolution')) ?? largestBlock(dsd.keys(), /^b(\d+)\./, 4);
+  const dres = resolutionsUpTo(dRes);
+  const dch = channelsOf(dsd, (r) => `b${r}.conv0.weight`, dres.filter((r) => r > 4));
+  const b4 = dsd.get('b4.conv.weight');
+  if (b4) dch['4'] = b4.dims[0]!;
+  const dEmbed = dsd.get('mapping.embed.weight');
+  const dcDim = dEmbed ? dEmbed.dims[1]! : 0;
+  let dLayers = 0;
+  while (dsd.has(`mapping.fc${dLayers}.weight`)) dLayers++;
+  const mbstd = D && child(D, 'b4.mbstd');
+  const dClamp = D ? (attr(child(D, `b${dRes}.conv0`), 'conv_clamp') ?? kwarg(D, 'conv_clamp') ?? null) : (opts.convClamp ?? null);
+  const mbstdChannels = num(attr(mbstd, 'num_channels')) ?? (b4 ? b4.dims[1]! - b4.dims[0]! : 1);
+  return {
+    architecture: 'resnet',
+    cDim: dcDim,
+    resolution: dRes,
+    imgChannels: dsd.get(`b${dRes}.fromrgb.weight`)?.dims[1] ?? 3,
+    channels: dch,
+    cmapDim: dcDim > 0 ? (dsd.get('b4.out.weight')?.dims[0] ?? null) : null,
+    mbstdGroupSize: num(attr(mbstd, 'group_size')) ?? num(kwarg(D, 'epilogue_kwargs', 'mbstd_group_size')) ?? 4,
+    mbstdNumChannels: mbstdChannels,
+    convClamp: typeof dClamp === 'number' ? dClamp : null,
+    mapping: dcDim > 0 ? { numLayers: dLayers, lrMultiplier: num(attr(D && child(D, 'mapping.fc0'), 'bias_gain')) ?? 0.01 } : null,
+  };
+}
+
 /** The model config implied by state dicts (and, for pickles, the networks' recorded settings). */
 export function inferConfig(
   name: string,
@@ -123,83 +165,26 @@ export function inferConfig(
   dsd: Map<string, Tensor> | undefined,
   opts: InferOptions = {},
 ): ModelConfig {
-  const wAvg = gsd.get('mapping.w_avg');
-  const fc0 = gsd.get('mapping.fc0.weight');
-  if (!wAvg || !fc0) throw new CheckpointError('CHECKPOINT_STRUCTURE', 'G_ema has no mapping network (mapping.fc0, mapping.w_avg)');
-  const wDim = wAvg.dims[0]!;
-  const embed = gsd.get('mapping.embed.weight');
-  const cDim = embed ? embed.dims[1]! : 0;
-  const zDim = fc0.dims[1]! - (embed ? embed.dims[0]! : 0);
-  let numLayers = 0;
-  while (gsd.has(`mapping.fc${numLayers}.weight`)) numLayers++;
-  const lr = num(attr(G && child(G, 'mapping.fc0'), 'bias_gain')) ?? num(kwarg(G, 'mapping_kwargs', 'lr_multiplier')) ?? 0.01;
-  const resolution = num(kwarg(G, 'img_resolution')) ?? largestBlock(gsd.keys(), /^synthesis\.b(\d+)\./, 0);
-  const res = resolutionsUpTo(resolution);
-  const channels = channelsOf(gsd, (r) => `synthesis.b${r}.conv1.weight`, res);
-  const torgb = gsd.get(`synthesis.b${resolution}.torgb.weight`);
-  const clampRaw = G ? (attr(child(G, `synthesis.b${resolution}.conv1`), 'conv_clamp') ?? kwarg(G, 'synthesis_kwargs', 'conv_clamp') ?? null) : (opts.convClamp ?? null);
+  const sg3 = G ? isStyleGAN3Network(G) : gsd.has('synthesis.input.weight');
+  if (sg3 && !G) {
+    throw new CheckpointError('CHECKPOINT_UNSUPPORTED', 'a StyleGAN3 state dict does not record the network\'s hyperparameters (cutoffs, margins, filter sizes); import NVIDIA\'s network pickle instead');
+  }
   const config: ModelConfig = {
     format: 'stylegraph.model',
     formatVersion: 1,
     name,
-    generator: {
-      zDim,
-      cDim,
-      wDim,
-      numWs: layoutNumWs(resolution),
-      resolution,
-      imgChannels: torgb?.dims[0] ?? 3,
-      mapping: { numLayers, lrMultiplier: lr },
-      channels,
-      convClamp: typeof clampRaw === 'number' ? clampRaw : null,
-      architecture: 'skip',
-    },
-    discriminator: null,
+    generator: sg3 ? inferSg3Generator(G!, gsd, inferMapping(G, gsd)) : inferSg2Generator(G, gsd, opts),
+    discriminator: dsd ? inferDiscriminator(D, dsd, opts) : null,
   };
-  if (dsd) {
-    const dRes = num(kwarg(D, 'img_resolution')) ?? largestBlock(dsd.keys(), /^b(\d+)\./, 4);
-    const dres = resolutionsUpTo(dRes);
-    const dch = channelsOf(dsd, (r) => `b${r}.conv0.weight`, dres.filter((r) => r > 4));
-    const b4 = dsd.get('b4.conv.weight');
-    if (b4) dch['4'] = b4.dims[0]!;
-    const dEmbed = dsd.get('mapping.embed.weight');
-    const dcDim = dEmbed ? dEmbed.dims[1]! : 0;
-    let dLayers = 0;
-    while (dsd.has(`mapping.fc${dLayers}.weight`)) dLayers++;
-    const mbstd = D && child(D, 'b4.mbstd');
-    const dClamp = D ? (attr(child(D, `b${dRes}.conv0`), 'conv_clamp') ?? kwarg(D, 'conv_clamp') ?? null) : (opts.convClamp ?? null);
-    const mbstdChannels = num(attr(mbstd, 'num_channels')) ?? (b4 ? b4.dims[1]! - b4.dims[0]! : 1);
-    config.discriminator = {
-      architecture: 'resnet',
-      cDim: dcDim,
-      resolution: dRes,
-      imgChannels: dsd.get(`b${dRes}.fromrgb.weight`)?.dims[1] ?? 3,
-      channels: dch,
-      cmapDim: dcDim > 0 ? (dsd.get('b4.out.weight')?.dims[0] ?? null) : null,
-      mbstdGroupSize: num(attr(mbstd, 'group_size')) ?? num(kwarg(D, 'epilogue_kwargs', 'mbstd_group_size')) ?? 4,
-      mbstdNumChannels: mbstdChannels,
-      convClamp: typeof dClamp === 'number' ? dClamp : null,
-      mapping: dcDim > 0 ? { numLayers: dLayers, lrMultiplier: num(attr(D && child(D, 'mapping.fc0'), 'bias_gain')) ?? 0.01 } : null,
-    };
-  }
   const parsed = ModelConfigSchema.safeParse(config);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new CheckpointError('CHECKPOINT_STRUCTURE', `the networks do not form a supported StyleGAN2 config: ${i.path.join('.')}: ${i.message}`);
+    throw new CheckpointError('CHECKPOINT_STRUCTURE', `the networks do not form a supported ${sg3 ? 'StyleGAN3' : 'StyleGAN2'} config: ${i.path.join('.')}: ${i.message}`);
   }
   return parsed.data;
 }
 
-function refuseStyleGAN3(G: PersistentObject): void {
-  const syn = child(G, 'synthesis');
-  const mods = syn?.state.get('_modules');
-  const names = mods instanceof PyDict ? [...mods.map.keys()].map(nameOf) : [];
-  if (names.includes('input') || names.some((n) => /^L\d+_/.test(n))) {
-    throw new CheckpointError('CHECKPOINT_UNSUPPORTED', 'this is a StyleGAN3 pickle; StyleGAN3 is not supported yet');
-  }
-}
-
-/** Reads an NVIDIA StyleGAN2-ADA pickle; `file` names it in errors and becomes the model name. */
+/** Reads an NVIDIA StyleGAN2-ADA or StyleGAN3 pickle; `file` names it in errors and becomes the model name. */
 export async function readNvidiaPickle(bytes: Uint8Array, file: string): Promise<LoadedModel> {
   if (bytes[0] !== 0x80 || (bytes[1] ?? 0) < 2 || (bytes[1] ?? 0) > 5) {
     throw new CheckpointError('CHECKPOINT_FORMAT', `${file}: not a Python pickle of protocol 2–5 (wrong magic bytes)`);
@@ -215,7 +200,6 @@ export async function readNvidiaPickle(bytes: Uint8Array, file: string): Promise
   const G = top.get('G_ema') ?? top.get('G');
   const D = top.get('D');
   if (!(G instanceof PersistentObject)) throw new CheckpointError('CHECKPOINT_STRUCTURE', `${file}: has no G_ema network`);
-  refuseStyleGAN3(G);
   const gsd = stateDict(G);
   const dsd = D instanceof PersistentObject ? stateDict(D) : undefined;
   const config = inferConfig(modelName(file), G, gsd, D instanceof PersistentObject ? D : undefined, dsd);
