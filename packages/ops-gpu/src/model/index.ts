@@ -13,8 +13,11 @@ export {
   MAX_MODEL_RESOLUTION,
   type ModelConfig,
   type GeneratorConfig,
+  type Sg2GeneratorConfig,
+  type Sg3GeneratorConfig,
   type DiscriminatorConfig,
 } from './config.js';
 export { expectedGeneratorTensors, expectedDiscriminatorTensors, type ShapeMap } from './state-dict.js';
 export { loadModel, parseModelConfig, checkTensors, MODEL_FILES, type ModelFileSource, type LoadedModel } from './load.js';
 export { randomWeights, standardConfig } from './random.js';
+export { standardSg3Config } from './random-sg3.js';

@@ -1,12 +1,14 @@
 /**
  * Random-weight models for benchmarks and tests: every tensor the config implies, drawn from a
  * seeded NumPy-exact normal stream (weights ~N(0,1) as NVIDIA initializes them, affine biases
- * near 1, small non-zero noise strengths, the standard [1,3,3,1] resample filters).
+ * near 1, small non-zero noise strengths, the standard [1,3,3,1] resample filters); StyleGAN3
+ * generators as random-sg3.ts initializes them.
  */
 import { RandomState, sizeOf, tensor, type Tensor } from '@stylegraph/core';
 import type { ModelConfig } from './config.js';
 import { layerLayout } from '../stylegan/layout.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors, type ShapeMap } from './state-dict.js';
+import { randomSg3Generator } from './random-sg3.js';
 
 const FIR = [1, 3, 3, 1].flatMap((a) => [1, 3, 3, 1].map((b) => (a * b) / 64));
 
@@ -34,7 +36,8 @@ function fill(shapes: ShapeMap, rng: RandomState): Map<string, Tensor<'float32'>
 
 export function randomWeights(config: ModelConfig, seed = 0): { generator: Map<string, Tensor<'float32'>>; discriminator?: Map<string, Tensor<'float32'>> } {
   const rng = new RandomState(seed);
-  const generator = fill(expectedGeneratorTensors(config.generator), rng);
+  const g = config.generator;
+  const generator = g.architecture === 'skip' ? fill(expectedGeneratorTensors(g), rng) : randomSg3Generator(g, rng);
   if (!config.discriminator) return { generator };
   return { generator, discriminator: fill(expectedDiscriminatorTensors(config.discriminator), rng) };
 }

@@ -51,6 +51,11 @@ export function generatorLayout(gen: StyleGANGenerator): LayerLayout {
   return layerLayout(generatorModel(gen).config.generator);
 }
 
+/** Whether the generator is a StyleGAN3 one (input transforms, no noise inputs). */
+export function isStyleGAN3Generator(gen: StyleGANGenerator): boolean {
+  return generatorModel(gen).config.generator.architecture !== 'skip';
+}
+
 /** The generator's `w_avg [wDim]` (from its weights; needs no compute). */
 export function generatorWAvg(gen: StyleGANGenerator): Tensor<'float32'> {
   const model = generatorModel(gen);

@@ -16,9 +16,11 @@ import { MeanW } from './nodes/mean-w.js';
 import { LoadW } from './nodes/load-w.js';
 import { TruncationSweep, psiValues } from './nodes/truncation-sweep.js';
 import { RepeatW } from './nodes/repeat.js';
+import { InputTransform, inputTransform } from './nodes/input-transform.js';
+import { Equivariance } from './nodes/equivariance.js';
 
 export { noiseLayerSet };
-export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, TruncationSweep, RepeatW, mixLayers, psiValues };
+export { LoadGenerator, Mapping, Noise, SeedLatents, StyleMix, Synthesis, Truncation, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, TruncationSweep, RepeatW, InputTransform, inputTransform, Equivariance, mixLayers, psiValues };
 export { generatorValue, type StyleGANGenerator, type GeneratorSource } from './generator-value.js';
 export { openGenerator } from './open-generator.js';
 /** The port kinds this plugin declares, for plugins whose nodes take or give them. */
@@ -29,8 +31,8 @@ export const styleganPlugin = definePlugin({
   name: '@stylegraph/plugin-stylegan',
   version: '0.1.0',
   apiVersion: PLUGIN_API_VERSION,
-  description: 'Load generators, NumPy-exact seed latents, mapping, truncation, style mixing, noise and synthesis.',
-  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, TruncationSweep, RepeatW],
+  description: 'Load StyleGAN2 and StyleGAN3 generators, NumPy-exact seed latents, mapping, truncation, style mixing, noise, input transforms and synthesis.',
+  nodes: [LoadGenerator, SeedLatents, Mapping, Truncation, StyleMix, Noise, Synthesis, Interpolate, InterpolateZ, LatentEdit, MeanW, LoadW, TruncationSweep, RepeatW, InputTransform, Equivariance],
 });
 
 export default styleganPlugin;

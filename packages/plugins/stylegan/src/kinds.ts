@@ -115,3 +115,16 @@ export const Generator = definePortKind<StyleGANGenerator>({
   codec: generatorCodec,
   color: '#9b59b6',
 });
+
+export const Transform = definePortKind<Tensor<'float32'>>({
+  name: 'stylegan/Transform',
+  description: 'StyleGAN3 input transforms (3×3 affine matrices), float32 [T, 3, 3]: one for every image, or one for the whole batch',
+  dims: ['T', 'rows', 'cols'],
+  dtype: 'float32',
+  check: (v) => {
+    const t = v as Tensor;
+    return t.dims.length === 3 && t.dims[1] === 3 && t.dims[2] === 3 ? undefined : `a transform must be [T, 3, 3], got [${t.dims.join(', ')}]`;
+  },
+  codec: floats,
+  color: '#1abc9c',
+});

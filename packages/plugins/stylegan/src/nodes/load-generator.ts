@@ -1,6 +1,6 @@
 /**
  * `stylegan/LoadGenerator`: a model folder (config.json + safetensors), or a checkpoint file —
- * an NVIDIA StyleGAN2-ADA `.pkl` (read without executing it), a torch.save state dict or
+ * an NVIDIA StyleGAN2-ADA or StyleGAN3 `.pkl` (read without executing it), a torch.save state dict or
  * safetensors. The executor caches the result by the files' content hashes, so a checkpoint
  * is converted once per session.
  */
@@ -13,7 +13,7 @@ export const LoadGenerator = defineNode({
   version: 1,
   title: 'Load generator',
   category: 'StyleGAN',
-  description: 'Loads a stylegraph model folder or an NVIDIA StyleGAN2-ADA .pkl / state-dict checkpoint.',
+  description: 'Loads a stylegraph model folder or an NVIDIA StyleGAN2-ADA / StyleGAN3 .pkl or state-dict checkpoint.',
   inputs: {},
   outputs: { generator: { type: Generator } },
   params: z.object({

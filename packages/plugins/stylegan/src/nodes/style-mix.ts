@@ -5,12 +5,19 @@
  * the one column), so several sources chain: mix(a, b, coarse) → mix(·, c, fine).
  */
 import { NodeError, defineNode, tensor, z } from '@stylegraph/core';
+import { layerChoices, type LayerLayout } from '@stylegraph/ops-gpu';
 import { selectLayers, wsChoices } from './layers.js';
-import { WPlus } from '../kinds.js';
+import { Generator, WPlus } from '../kinds.js';
+import { generatorLayout } from '../generator-value.js';
 
-/** The ws of a `numWs`-row W+ that `spec` selects: ranges, or the layout's groups (coarse = ws of 4–8 px, …), which may not be empty. */
-export function mixLayers(spec: string, numWs: number): number[] {
-  return selectLayers(spec, wsChoices(numWs));
+/**
+ * The ws of a `numWs`-row W+ that `spec` selects: ranges, or the layout's groups (coarse = ws
+ * of 4–8 px, …), which may not be empty. The layout is the generator's when given, else the
+ * StyleGAN2 one with `numWs` ws.
+ */
+export function mixLayers(spec: string, numWs: number, layout?: LayerLayout): number[] {
+  if (layout && layout.numWs !== numWs) throw new NodeError('SHAPE_MISMATCH', `W+ has ${numWs} ws but the generator has ${layout.numWs}`);
+  return selectLayers(spec, layout ? layerChoices(layout, 'ws') : wsChoices(numWs));
 }
 
 export const StyleMix = defineNode({
@@ -18,8 +25,10 @@ export const StyleMix = defineNode({
   version: 1,
   title: 'Style mix',
   category: 'Latents',
-  description: 'Rows × columns of W+ where the chosen layers come from the column latent (coarse = pose and shape, fine = colours).',
+  description:
+    'Rows × columns of W+ where the chosen layers come from the column latent (coarse = pose and shape, fine = colours). Connect the generator so coarse / middle / fine follow its layout (needed for StyleGAN3; without one they are StyleGAN2’s for that many ws).',
   inputs: {
+    generator: { type: Generator, optional: true },
     rows: { type: WPlus, shape: ['R', 'numWs', 'wDim'] },
     cols: { type: WPlus, shape: ['K', 'numWs', 'wDim'] },
   },
@@ -34,7 +43,7 @@ export const StyleMix = defineNode({
   run: ({ inputs, params }) => {
     const [R, numWs, wDim] = inputs.rows.dims as [number, number, number];
     const K = inputs.cols.dims[0]!;
-    const take = new Set(mixLayers(params.layers, numWs));
+    const take = new Set(mixLayers(params.layers, numWs, inputs.generator && generatorLayout(inputs.generator)));
     if (params.mode === 'pairs' && K !== R && K !== 1) throw new NodeError('BATCH_MISMATCH', `pairs mode needs as many columns as rows (or one column): ${R} rows, ${K} columns`);
     // [r, k] pairs in output order.
     const pairs: Array<[number, number]> = [];

@@ -1,9 +1,12 @@
-/** `stylegan/Synthesis`: W+ (+ noise) → images `[B, C, res, res]` in −1…1, in batches. */
+/**
+ * `stylegan/Synthesis`: W+ (+ noise, + a StyleGAN3 input transform) → images `[B, C, res, res]`
+ * in −1…1, in batches.
+ */
 import { NodeError, defineNode, tensor, z, type Tensor } from '@stylegraph/core';
-import { runtime } from '../generator-value.js';
-import type { StyleGAN2 } from '@stylegraph/ops-gpu';
+import { isStyleGAN3Generator, runtime } from '../generator-value.js';
+import { isIdentityTransform, type StyleGAN2 } from '@stylegraph/ops-gpu';
 import type { NoiseSpec } from './noise.js';
-import { Generator, Noise, WPlus } from '../kinds.js';
+import { Generator, Noise, Transform, WPlus } from '../kinds.js';
 
 /** Random maps for images start…start+n−1 (job-wide indices), image i drawn from seed + i (so batching and sharding never change them). */
 function randomMaps(sg: StyleGAN2, seed: number, start: number, n: number): Record<string, Tensor<'float32'>> {
@@ -38,8 +41,14 @@ export const Synthesis = defineNode({
   version: 1,
   title: 'Synthesis',
   category: 'StyleGAN',
-  description: 'The synthesis network. Without a noise input it uses the model’s stored (const) noise, like generate.py --noise-mode=const.',
-  inputs: { generator: { type: Generator }, w: { type: WPlus }, noise: { type: Noise, optional: true } },
+  description:
+    'The synthesis network. Without a noise input it uses the model’s stored (const) noise, like generate.py --noise-mode=const. A StyleGAN3 generator takes an input transform (one for the batch or one per image; default: the one stored with the model) and has no noise inputs.',
+  inputs: {
+    generator: { type: Generator },
+    w: { type: WPlus },
+    noise: { type: Noise, optional: true },
+    transform: { type: Transform, optional: true },
+  },
   outputs: { image: { type: 'Image', shape: ['B', 'C', 'res', 'res'] } },
   params: z.object({ batchSize: z.number().int().min(1).max(256).default(8).describe('Images per network run.') }),
   purity: 'pure',
@@ -50,7 +59,15 @@ export const Synthesis = defineNode({
     if (inputs.w.dims[1] !== numWs || inputs.w.dims[2] !== wDim) {
       throw new NodeError('SHAPE_MISMATCH', `W+ is [${inputs.w.dims.join(', ')}] but this generator needs [B, ${numWs}, ${wDim}]`);
     }
-    const noise = inputs.noise as NoiseSpec | undefined;
+    const sg3 = isStyleGAN3Generator(inputs.generator);
+    if (sg3 && inputs.noise) ctx.log.warn('this StyleGAN3 generator has no noise inputs; the noise input is ignored');
+    const noise = sg3 ? undefined : (inputs.noise as NoiseSpec | undefined);
+    const transform = inputs.transform;
+    const T = transform?.dims[0];
+    if (!sg3 && transform && !isIdentityTransform(transform)) {
+      throw new NodeError('TRANSFORM_UNSUPPORTED', 'this is a StyleGAN2 generator; only StyleGAN3 generators take an input transform (translate/rotate) — disconnect the transform input');
+    }
+    if (T !== undefined && T !== 1 && T !== B) throw new NodeError('SHAPE_MISMATCH', `the transform input holds ${T} transforms but W+ has ${B} images (give 1 or ${B})`);
     const out = new Float32Array(B * C * res * res);
     for (let start = 0; start < B; start += params.batchSize) {
       ctx.throwIfAborted();
@@ -62,6 +79,7 @@ export const Synthesis = defineNode({
           : noise?.mode === 'maps' ? sliceMaps(noise, B, start, n)
           : (noise?.mode ?? 'const'),
         ...(noise && { noiseScale: noise.scale }),
+        ...(transform && { transform: T === 1 ? tensor('float32', [3, 3], transform.data) : tensor('float32', [n, 3, 3], transform.data.slice(start * 9, (start + n) * 9)) }),
       });
       out.set(img.data, start * C * res * res);
       ctx.progress((start + n) / B, `${start + n}/${B} images`);

@@ -1,0 +1,184 @@
+/**
+ * StyleGAN3 through the nodes: InputTransform builds gen_images.py's inverse translate-rotate
+ * matrix; Synthesis with a transform input reproduces the float64 reference's transformed
+ * images (ops-gpu/fixtures/sg3t), batch by batch; noise is ignored with a warning; StyleGAN2
+ * refuses transforms; StyleMix groups follow the connected generator's layout; EQ-T.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RandomState, Registry, checkGraph, execute, tensor, type FileAccess, type Tensor } from '@stylegraph/core';
+import { layerLayout, loadModel, readSafetensors, type LoadedModel } from '@stylegraph/ops-gpu';
+import { createNodeCompute, folderSource } from '@stylegraph/ops-gpu/node';
+import { generatorValue, mixLayers, styleganPlugin } from './index.js';
+import { psnrOf, shiftedErrorSums } from './equivariance.js';
+
+const fixtures = fileURLToPath(new URL('../../../ops-gpu/fixtures/', import.meta.url));
+const demo = fileURLToPath(new URL('../../../../models/sg3t-demo64', import.meta.url));
+const compute = createNodeCompute({ backend: 'cpu' });
+const node = (type: string) => styleganPlugin.nodes.find((n) => n.type === type)!;
+const warnings: string[] = [];
+const ctx = { services: { compute }, throwIfAborted: () => {}, progress: () => {}, log: { warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {} } };
+const call = async (type: string, inputs: object, params: object) =>
+  (await node(type).run({ inputs: inputs as never, params: node(type).params.parse(params) as never, ctx: ctx as never })) as Record<string, Tensor<'float32'>>;
+const maxErr = (a: Tensor, b: Tensor) => {
+  expect(a.dims).toEqual(b.dims);
+  return a.data.reduce((m, v, i) => Math.max(m, Math.abs(Number(v) - Number(b.data[i]))), 0);
+};
+const load = async (dir: string): Promise<LoadedModel> => loadModel(folderSource(dir));
+
+/** A 3×3 matrix product (row-major). */
+const matmul = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from({ length: 9 }, (_, k) => [0, 1, 2].reduce((s, j) => s + a[Math.floor(k / 3) * 3 + j]! * b[j * 3 + (k % 3)]!, 0));
+
+describe('stylegan/InputTransform', () => {
+  it('gives the inverse of gen_images.py’s translate-rotate matrix', async () => {
+    for (const [x, y, deg] of [[0.15, -0.1, 20], [-0.3, 0.05, -65], [0, 0, 0], [1.5, 2, 400]] as const) {
+      const { transform } = await call('stylegan/InputTransform', {}, { translate: [x, y], rotate: deg });
+      expect(transform!.dims).toEqual([1, 3, 3]);
+      const a = (deg / 360) * 2 * Math.PI;
+      const m = [Math.cos(a), Math.sin(a), x, -Math.sin(a), Math.cos(a), y, 0, 0, 1];
+      matmul(m, transform!.data).forEach((v, k) => expect(v).toBeCloseTo(k % 4 === 0 ? 1 : 0, 6));
+    }
+  });
+
+  it('sweeps linearly over frames, first and last frames being the endpoints', async () => {
+    const { transform } = await call('stylegan/InputTransform', {}, { translate: [0, 0], rotate: 0, frames: 5, translateTo: [0.4, -0.2], rotateTo: 90 });
+    expect(transform!.dims).toEqual([5, 3, 3]);
+    const frame = (i: number) => Array.from(transform!.data.subarray(9 * i, 9 * i + 9), (v) => v + 0); // −0 → 0
+    expect(frame(0)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    const last = (await call('stylegan/InputTransform', {}, { translate: [0.4, -0.2], rotate: 90 })).transform!;
+    expect(frame(4)).toEqual(Array.from(last.data, (v) => v + 0));
+    const mid = (await call('stylegan/InputTransform', {}, { translate: [0.2, -0.1], rotate: 45 })).transform!;
+    expect(frame(2)).toEqual(Array.from(mid.data, (v) => v + 0));
+  });
+});
+
+describe('stylegan/Synthesis on a StyleGAN3 generator', async () => {
+  const model = await load(`${fixtures}sg3t`);
+  const generator = generatorValue(model);
+  const cases = readSafetensors(new Uint8Array(await readFile(`${fixtures}sg3t/cases.safetensors`))).tensors as Map<string, Tensor<'float32'>>;
+  const w = cases.get('ws')!;
+
+  it('matches the reference with per-image transforms, in any batch size, and uses the stored one without', async () => {
+    for (const batchSize of [1, 8]) {
+      const { image } = await call('stylegan/Synthesis', { generator, w, transform: cases.get('transform')! }, { batchSize });
+      expect(maxErr(image!, cases.get('img_tf')!), `batch ${batchSize}`).toBeLessThanOrEqual(1e-4);
+    }
+    expect(maxErr((await call('stylegan/Synthesis', { generator, w }, {})).image!, cases.get('img')!)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('applies a single transform to every image and refuses a count that is neither 1 nor B', async () => {
+    const one = tensor('float32', [1, 3, 3], cases.get('transform')!.data.slice(0, 9));
+    const { image } = await call('stylegan/Synthesis', { generator, w, transform: one }, {});
+    const per = tensor('float32', [2, 3, 3], Float32Array.from([...one.data, ...one.data]));
+    expect(Array.from(image!.data)).toEqual(Array.from((await call('stylegan/Synthesis', { generator, w, transform: per }, {})).image!.data));
+    const three = tensor('float32', [3, 3, 3], new Float32Array(27));
+    await expect(call('stylegan/Synthesis', { generator, w, transform: three }, {})).rejects.toThrow(/holds 3 transforms but W\+ has 2 images/);
+  });
+
+  it('ignores noise with a warning (StyleGAN3 has no noise inputs)', async () => {
+    warnings.length = 0;
+    const { image } = await call('stylegan/Synthesis', { generator, w, noise: { mode: 'random', seed: 1, scale: [] } }, {});
+    expect(maxErr(image!, cases.get('img')!)).toBeLessThanOrEqual(1e-4);
+    expect(warnings).toEqual(['this StyleGAN3 generator has no noise inputs; the noise input is ignored']);
+  });
+});
+
+describe('StyleGAN2 generators and transforms', () => {
+  it('refuse a non-identity transform and accept the identity', async () => {
+    const model = await load(`${fixtures}small`);
+    const generator = generatorValue(model);
+    const { numWs, wDim } = generator.dims;
+    const w = tensor('float32', [1, numWs, wDim], new Float32Array(numWs * wDim).fill(0.1));
+    const moved = (await call('stylegan/InputTransform', {}, { translate: [0.1, 0] })).transform!;
+    await expect(call('stylegan/Synthesis', { generator, w, transform: moved }, {})).rejects.toThrow(/StyleGAN2 generator; only StyleGAN3 generators take an input transform/);
+    const identity = (await call('stylegan/InputTransform', {}, {})).transform!;
+    const { image } = await call('stylegan/Synthesis', { generator, w, transform: identity }, {});
+    expect(Array.from(image!.data)).toEqual(Array.from((await call('stylegan/Synthesis', { generator, w }, {})).image!.data));
+  });
+});
+
+describe('StyleMix on StyleGAN3', () => {
+  it('takes coarse / middle / fine from the connected generator’s layout', async () => {
+    const g = generatorValue(await load(demo));
+    const layout = layerLayout(g.model.config.generator);
+    const coarse = layout.groups.find((x) => x.name === 'coarse')!.indices.ws;
+    // The Fourier input and the layers whose band is at most 8 px.
+    expect(coarse[0]).toBe(0);
+    expect(mixLayers('coarse', 16, g.layout)).toEqual(coarse);
+    expect(mixLayers('fine', 16, g.layout)).toEqual(layout.groups.find((x) => x.name === 'fine')!.indices.ws);
+    // Without a generator, 16 ws read as the 512 px StyleGAN2 layout: a different split.
+    expect(mixLayers('coarse', 16)).not.toEqual(coarse);
+    const w = (v: number) => tensor('float32', [1, 16, 1], new Float32Array(16).fill(v));
+    const { w: mixed } = await call('stylegan/StyleMix', { generator: g, rows: w(0), cols: w(1) }, { layers: 'coarse' });
+    expect(Array.from(mixed!.data).flatMap((v, i) => (v === 1 ? [i] : []))).toEqual(coarse);
+  });
+});
+
+describe('EQ-T', () => {
+  const img = (B: number, C: number, H: number, W: number, seed: number) => tensor('float32', [B, C, H, W], Float32Array.from(new RandomState(seed).randn(B * C * H * W)));
+  /** `x` shifted by (dx, dy) with the border filled by `fill`. */
+  const shift = (x: Tensor<'float32'>, dx: number, dy: number, fill: number) => {
+    const [B, C, H, W] = x.dims as number[];
+    const out = new Float32Array(x.data.length).fill(fill);
+    for (let p = 0; p < B! * C!; p++) for (let y = 0; y < H!; y++) for (let xx = 0; xx < W!; xx++) {
+      if (y - dy >= 0 && y - dy < H! && xx - dx >= 0 && xx - dx < W!) out[(p * H! + y) * W! + xx] = x.data[(p * H! + y - dy) * W! + xx - dx]!;
+    }
+    return tensor('float32', x.dims, out);
+  };
+
+  it('compares the shifted original with the moved image over the covered pixels only', () => {
+    const a = img(2, 3, 8, 10, 1);
+    const b = shift(a, 3, -2, 5); // a wrong border must not count
+    expect(shiftedErrorSums(a, b, 1, 3, -2)).toEqual({ se: 0, count: 3 * (8 - 2) * (10 - 3) });
+    expect(psnrOf(shiftedErrorSums(a, b, 1, 3, -2))).toBe(999);
+    const wrong = shiftedErrorSums(a, b, 1, -3, 2);
+    expect(psnrOf(wrong)).toBeLessThan(20);
+    // PSNR for images in −1…1: 20·log10(2) − 10·log10(MSE).
+    const c = tensor('float32', a.dims, Float32Array.from(a.data, (v) => v + 0.1));
+    expect(psnrOf(shiftedErrorSums(a, c, 0, 0, 0))).toBeCloseTo(20 * Math.log10(2) - 10 * Math.log10(0.01), 4);
+    expect(shiftedErrorSums(a, b, 0, 10, 0)).toEqual({ se: 0, count: 0 });
+  });
+
+  it('is high for a StyleGAN3-T and refuses StyleGAN2', async () => {
+    const generator = generatorValue(await load(demo));
+    const { numWs, wDim } = generator.dims;
+    const w = tensor('float32', [2, numWs, wDim], Float32Array.from(new RandomState(4).randn(2 * numWs * wDim)));
+    const { report, pairs } = await call('stylegan/Equivariance', { generator, w }, { seed: 1 });
+    expect((report as unknown as Record<string, number>).eqT).toBeGreaterThan(40);
+    expect(pairs!.dims).toEqual([4, 3, 64, 64]);
+    const sg2 = generatorValue(await load(`${fixtures}small`));
+    await expect(call('stylegan/Equivariance', { generator: sg2, w }, {})).rejects.toThrow(/needs a StyleGAN3 generator/);
+  });
+});
+
+describe('a StyleGAN3 graph', () => {
+  it('runs LoadGenerator → Mapping → Synthesis with an InputTransform', async () => {
+    const files: FileAccess = {
+      read: async (p) => new Uint8Array(await readFile(`${fixtures}${p}`)),
+      exists: (p) => stat(`${fixtures}${p}`).then(() => true, () => false),
+      write: async () => {
+        throw new Error('no writes');
+      },
+    };
+    const doc = {
+      format: 'stylegraph.graph',
+      formatVersion: 1,
+      plugins: { '@stylegraph/plugin-stylegan': '^0.1.0' },
+      nodes: {
+        g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'sg3t' } },
+        z: { type: 'stylegan/SeedLatents', version: 1, params: { seeds: '0-2' } },
+        m: { type: 'stylegan/Mapping', version: 1 },
+        t: { type: 'stylegan/InputTransform', version: 1, params: { frames: 3, translateTo: [0.25, 0], rotateTo: 30 } },
+        s: { type: 'stylegan/Synthesis', version: 1 },
+      },
+      edges: [['g.generator', 'z.generator'], ['g.generator', 'm.generator'], ['g.generator', 's.generator'], ['z.z', 'm.z'], ['m.w', 's.w'], ['t.transform', 's.transform']].map(([from, to]) => ({ from, to })),
+    };
+    const checked = checkGraph(doc, new Registry([styleganPlugin]));
+    expect(checked.diagnostics).toEqual([]);
+    const s = await execute(checked.graph!, { files, services: { compute }, targets: ['s'] });
+    expect(s.nodes.s?.error).toBeUndefined();
+    expect((s.outputs['s.image'] as Tensor).dims).toEqual([3, 3, 32, 32]);
+  });
+});
