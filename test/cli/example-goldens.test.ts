@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePng } from '@stylegraph/plugin-io';
 import { stylegraph } from './run-cli.js';
 
-export const FIGURE_EXAMPLES = ['generate', 'style-mixing', 'truncation-sweep', 'noise-variation', 'interpolation', 'mixing-ci', 'watermark-robustness', 'invert', 'invert-and-mix'] as const;
+export const FIGURE_EXAMPLES = ['generate', 'style-mixing', 'truncation-sweep', 'noise-variation', 'interpolation', 'mixing-ci', 'watermark-robustness', 'invert', 'invert-and-mix', 'stylegan3-pan-rotate'] as const;
 const MIN_PSNR = 45;
 
 /** PSNR in dB between two PNG files' RGBA bytes (999 when identical). */

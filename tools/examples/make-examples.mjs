@@ -241,7 +241,56 @@ function invertAndMix() {
   );
 }
 
+/**
+ * StyleGAN3's equivariance, on the random-weight demo generator: one latent rendered while
+ * its Fourier input pans and turns (16 frames and a sheet), and EQ-T over 8 other latents
+ * (report, the pairs it compared, and a floor).
+ */
+function stylegan3PanRotate() {
+  const SG3 = '../models/sg3t-demo64';
+  return graph(
+    'StyleGAN3: pan and rotate the input',
+    'A StyleGAN3-T generator rendered while its input is translated and rotated (gen_images.py --translate/--rotate), 16 frames from no motion to a quarter turn and a shift of (0.25, 0.1) image widths, saved as frames/ and one sheet; then EQ-T (“Alias-Free GANs”): PSNR between translated outputs and outputs of translated inputs over 8 latents, with the pairs compared. The bundled StyleGAN3 is an untrained random-weight demo (models/sg3t-demo64/MODEL.md): point the loader at an NVIDIA StyleGAN3 .pkl for real pictures.',
+    ['sg', 'io', 'std'],
+    [
+      ['model', 'stylegan/LoadGenerator', { path: SG3 }, 0, 200],
+      ['seed', 'stylegan/SeedLatents', { seeds: '3' }, 260, 0],
+      ['mapping', 'stylegan/Mapping', {}, 500, 0],
+      ['repeat', 'stylegan/RepeatW', { count: 16 }, 740, 0],
+      ['motion', 'stylegan/InputTransform', { translate: [0, 0], rotate: 0, frames: 16, translateTo: [0.25, 0.1], rotateTo: 90 }, 740, 140],
+      ['synthesis', 'stylegan/Synthesis', {}, 980, 60],
+      ['frames', 'io/SaveImage', { path: 'frames/frame-{index:02}.png' }, 1220, 0],
+      ['sheet', 'io/ImageGrid', { cols: 8, padding: 2 }, 1220, 120],
+      ['saveSheet', 'io/SaveImage', { path: 'pan-rotate.png' }, 1460, 120],
+      ['eqSeeds', 'stylegan/SeedLatents', { seeds: '0-7' }, 260, 320],
+      ['eqMapping', 'stylegan/Mapping', {}, 500, 320],
+      ['eq', 'stylegan/Equivariance', { seed: 0 }, 740, 320],
+      ['eqReport', 'std/SaveReport', { path: 'equivariance.json' }, 980, 280],
+      ['eqFloor', 'std/Assert', { key: 'eqT', op: '>=', than: 40, message: 'a StyleGAN3-T generator must be translation-equivariant (EQ-T in dB)' }, 980, 400],
+      ['eqGrid', 'io/ImageGrid', { cols: 4, padding: 2 }, 980, 520],
+      ['saveEq', 'io/SaveImage', { path: 'eq-t-pairs.png' }, 1220, 520],
+    ],
+    [
+      ...gen('seed', 'mapping', 'synthesis', 'eqSeeds', 'eqMapping', 'eq'),
+      'seed.z>mapping.z',
+      'mapping.w>repeat.w',
+      'repeat.w>synthesis.w',
+      'motion.transform>synthesis.transform',
+      'synthesis.image>frames.image',
+      'synthesis.image>sheet.image',
+      'sheet.image>saveSheet.image',
+      'eqSeeds.z>eqMapping.z',
+      'eqMapping.w>eq.w',
+      'eq.report>eqReport.report',
+      'eq.report>eqFloor.report',
+      'eq.pairs>eqGrid.image',
+      'eqGrid.image>saveEq.image',
+    ],
+  );
+}
+
 const examples = {
+  'stylegan3-pan-rotate': stylegan3PanRotate(),
   generate: graph(
     'Generate a seed grid',
     'Images for a list of seeds (NumPy-exact z, like generate.py --seeds), truncated toward the average face, tiled into one PNG.',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const all = ['generate', 'style-mixing', 'truncation-sweep', 'noise-variation', 'interpolation', 'watermark-robustness', 'invert', 'invert-and-mix'];
+const all = ['generate', 'style-mixing', 'truncation-sweep', 'noise-variation', 'interpolation', 'watermark-robustness', 'invert', 'invert-and-mix', 'stylegan3-pan-rotate'];
 const names = process.argv.length > 2 ? process.argv.slice(2) : all;
 for (const name of names) {
   const out = mkdtempSync(join(tmpdir(), `golden-${name}-`));
