@@ -1,5 +1,6 @@
 /**
- * Reading any supported checkpoint into a stylegraph model: NVIDIA network pickles, and state
+ * Reading any supported checkpoint into a stylegraph model: NVIDIA network pickles (PyTorch, or
+ * original TensorFlow StyleGAN2 / StyleGAN2-ADA ones — those referring to dnnlib.tflib), and state
  * dicts with NVIDIA names saved by `torch.save` (zip format) or as safetensors. State-dict
  * keys may be unprefixed (a generator) or prefixed `G_ema.` / `G.` and `D.`.
  */
@@ -9,6 +10,7 @@ import { readSafetensors } from '../model/safetensors.js';
 import { CheckpointError } from './errors.js';
 import { assembleModel, inferConfig, modelName, readNvidiaPickle, type InferOptions } from './nvidia-pkl.js';
 import { PyDict, PyTuple, UnpickleError, shownName, unpickle, type PyValue } from './pickle.js';
+import { refersToTfNetwork, readTfPickle } from './tf-pkl.js';
 import { Storage, TensorBudget, isCount, rebuildTensor, storageTypeGlobal, storageTypeOf } from './torch-storage.js';
 
 /** A key from the file as a string: primitives as String() gives them, anything else by kind (no recursion). */
@@ -84,10 +86,10 @@ function split(sd: Map<string, Tensor>): { g: Map<string, Tensor>; d?: Map<strin
   return hasD ? { g, d: pick('D.') } : { g };
 }
 
-/** Reads a .pkl, torch.save (zip) or safetensors checkpoint. */
+/** Reads a .pkl (PyTorch or TensorFlow), torch.save (zip) or safetensors checkpoint. */
 export async function readCheckpoint(bytes: Uint8Array, file: string, opts: InferOptions = {}): Promise<LoadedModel> {
   const isSafetensors = bytes.length > 9 && bytes[8] === 0x7b && new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true) < BigInt(bytes.length);
-  if (!isSafetensors && bytes[0] === 0x80) return readNvidiaPickle(bytes, file);
+  if (!isSafetensors && bytes[0] === 0x80) return refersToTfNetwork(bytes) ? readTfPickle(bytes, file) : readNvidiaPickle(bytes, file);
   let sd: Map<string, Tensor>;
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) sd = readTorchZip(bytes, file);
   else if (isSafetensors) sd = readSafetensors(bytes, file).tensors;

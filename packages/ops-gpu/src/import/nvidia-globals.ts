@@ -3,8 +3,9 @@
  * executing anything from the file. Every other global is refused by name.
  */
 import type { Tensor } from '@stylegraph/core';
-import { PyDict, UnpickleError, type GlobalHandler, type PyValue } from './pickle.js';
+import { PyDict, PyTuple, UnpickleError, type GlobalHandler, type PyValue } from './pickle.js';
 import { TensorBudget, loadLegacyStorage, rebuildTensor, type Storage } from './torch-storage.js';
+import { NDARRAY, reconstructArray } from './numpy-array.js';
 
 /** A `torch_utils.persistence` object: its class name and its state (the module's __dict__). */
 export class PersistentObject {
@@ -14,9 +15,15 @@ export class PersistentObject {
   ) {}
 }
 
-class NumpyDType {
+/** `numpy.dtype(code, align, copy)`; BUILD gives its state `(version, byteorder, …)`. */
+export class NumpyDType {
+  /** '<', '>', '|' or '=' from the BUILD state; undefined before (or without) one. */
+  byteOrder?: string;
   constructor(readonly code: string) {}
-  setState(): void {}
+  setState(state: PyValue): void {
+    const order = state instanceof PyTuple ? state.items[1] : undefined;
+    if (typeof order === 'string') this.byteOrder = order;
+  }
 }
 
 const SCALAR_BYTES: Record<string, number> = { b1: 1, f8: 8, f4: 4, i8: 8, i4: 4, u1: 1 };
@@ -101,6 +108,10 @@ export function nvidiaGlobals(file: string, fileBytes = 0): (module: string, nam
     'numpy.dtype': ([code]) => new NumpyDType(str(code, `${file}: numpy.dtype`)),
     'numpy.core.multiarray.scalar': numpyScalar,
     'numpy._core.multiarray.scalar': numpyScalar,
+    // numpy arrays, kept as data (StyleGAN3 modules hold sizes as arrays; nothing here reads them as tensors).
+    'numpy.core.multiarray._reconstruct': reconstructArray,
+    'numpy._core.multiarray._reconstruct': reconstructArray,
+    'numpy.ndarray': NDARRAY,
   };
   return (module, name) => table[`${module}.${name}`];
 }
@@ -108,7 +119,7 @@ export function nvidiaGlobals(file: string, fileBytes = 0): (module: string, nam
 /** Why a refused global is refused, when there is more to say than its name. */
 export function explainRefusal(module: string, name: string): string | undefined {
   if (module.startsWith('dnnlib.tflib')) {
-    return `this is an original TensorFlow StyleGAN/StyleGAN2 pickle (it refers to ${module}.${name}); stylegraph reads the PyTorch stylegan2-ada pickles — convert it first with NVIDIA's stylegan2-ada-pytorch legacy.py`;
+    return `this is an original TensorFlow StyleGAN/StyleGAN2 pickle (it refers to ${module}.${name}), not a PyTorch one; import it with readCheckpoint, which reads TensorFlow StyleGAN2 and StyleGAN2-ADA pickles`;
   }
   return undefined;
 }

@@ -26,9 +26,12 @@ const ALLOWED = [
   'copyreg._reconstructor',
   'dnnlib.EasyDict',
   'dnnlib.util.EasyDict',
+  'numpy._core.multiarray._reconstruct',
   'numpy._core.multiarray.scalar',
+  'numpy.core.multiarray._reconstruct',
   'numpy.core.multiarray.scalar',
   'numpy.dtype',
+  'numpy.ndarray',
   'torch._utils._rebuild_parameter',
   'torch._utils._rebuild_tensor_v2',
   'torch.device',
@@ -167,9 +170,9 @@ describe('the unpickler allow-list', () => {
     }
   });
 
-  it('explains TensorFlow globals and nothing else', () => {
+  it('explains TensorFlow globals (read by the TensorFlow reader, not this table) and nothing else', () => {
     expect(explainRefusal('dnnlib.tflib.network', 'Network')).toBe(
-      "this is an original TensorFlow StyleGAN/StyleGAN2 pickle (it refers to dnnlib.tflib.network.Network); stylegraph reads the PyTorch stylegan2-ada pickles — convert it first with NVIDIA's stylegan2-ada-pytorch legacy.py",
+      'this is an original TensorFlow StyleGAN/StyleGAN2 pickle (it refers to dnnlib.tflib.network.Network), not a PyTorch one; import it with readCheckpoint, which reads TensorFlow StyleGAN2 and StyleGAN2-ADA pickles',
     );
     expect(explainRefusal('dnnlib.tflib', 'x')).toContain('TensorFlow');
     expect(explainRefusal('dnnlib', 'tflib')).toBeUndefined();

@@ -5,7 +5,8 @@
  * total loss with respect to ws and every noise map. Losses are per target and summed over the
  * batch, so each target's gradients are its own.
  *
- * Inputs:  ws [B, numWs, wDim]; noise.<layer> [B, 1, r, r]; noise_scale [L]; target [B, C, R, R].
+ * Inputs:  ws [B, numWs, wDim]; noise.<layer> [B, 1, r, r]; noise_scale [L]; target [B, C, R, R]
+ *          (StyleGAN3: ws, transform [B, 3, 3] and target — it has no noise).
  * Outputs: loss []; distance [B] (weighted distance, without the regularizer); pixel [B] (MSE in
  *          −1…1 units); img [B, C, R, R]; grad:ws; grad:noise.<layer>.
  */
@@ -111,7 +112,7 @@ export function buildProjectionLoss(arch: GeneratorArch, dict: StateDict, w: Los
   const distance = terms.reduce((x, y) => g.add(x, y)); // [B]
   const layers = noiseLayers(arch).map((l) => ({ name: l.name, res: l.res }));
   let total = distance;
-  if (w.noiseReg) {
+  if (w.noiseReg && layers.length) {
     const reg = layers.map((l) => noiseRegularizer(g, g.inputByName(noiseInputName(l.name))!)).reduce((x, y) => g.add(x, y));
     total = g.add(total, g.mul(reg, w.noiseReg));
   }

@@ -6,7 +6,7 @@
  * Adam moments per element), so a batch gives the same result as one target at a time.
  */
 import { RandomState, tensor, type Tensor } from '@stylegraph/core';
-import { cacheKey, hashBytes, noiseInputName, noiseLayers, type Compute, type StyleGANModel } from '@stylegraph/ops-gpu';
+import { cacheKey, hashBytes, isStyleGAN3, noiseInputName, noiseLayers, type Compute, type StyleGANModel } from '@stylegraph/ops-gpu';
 import { Adam } from './adam.js';
 import { buildProjectionGraph, type FeatureNet, type LossWeights } from './loss-graph.js';
 import { learningRate, wNoiseScale, type Schedule } from './schedule.js';
@@ -72,6 +72,13 @@ export interface ProjectResult {
 /** PSNR (dB) of an MSE of images in −1…1 (peak-to-peak 2). */
 export const psnrOf = (mse: number): number => 10 * Math.log10(4 / Math.max(mse, 1e-12));
 
+/** The input transform stored with a StyleGAN3 generator, repeated for B images `[B, 3, 3]`. */
+function storedTransform(model: StyleGANModel, B: number): Tensor<'float32'> {
+  const t = model.weights.generator.get('synthesis.input.transform');
+  if (!t) throw new Error('weights: missing "synthesis.input.transform"');
+  return tensor('float32', [B, 3, 3], Float32Array.from({ length: B * 9 }, (_, i) => t.data[i % 9]!));
+}
+
 export async function project(model: StyleGANModel, compute: Compute, target: Tensor<'float32'>, o: ProjectOptions): Promise<ProjectResult> {
   const arch = model.generator;
   const { numWs, wDim, resolution: R, imgChannels: C } = arch;
@@ -93,7 +100,8 @@ export async function project(model: StyleGANModel, compute: Compute, target: Te
     noise[l.name] = given ? given.slice() : Float32Array.from(rng.randn(B * l.res * l.res));
   }
   const noiseAdam = Object.fromEntries(layers.map((l) => [l.name, new Adam(B * l.res * l.res)]));
-  const ones = tensor('float32', [layers.length], new Float32Array(layers.length).fill(1));
+  // StyleGAN2: the learned noise strengths as they are; StyleGAN3: the stored input transform for every target.
+  const fixed: Record<string, Tensor> = isStyleGAN3(arch) ? { transform: storedTransform(model, B) } : { noise_scale: tensor('float32', [layers.length], new Float32Array(layers.length).fill(1)) };
 
   // Best so far per target.
   const best = {
@@ -146,7 +154,7 @@ export async function project(model: StyleGANModel, compute: Compute, target: Te
           const dst = (b * numWs + i) * wDim;
           for (let d = 0; d < wDim; d++) ws[dst + d] = w[src + d]! + (wn ? wn[src + d]! * sigma : 0);
         }
-      const feeds: Record<string, Tensor> = { ws: tensor('float32', [B, numWs, wDim], ws), noise_scale: ones, target };
+      const feeds: Record<string, Tensor> = { ws: tensor('float32', [B, numWs, wDim], ws), ...fixed, target };
       for (const l of layers) feeds[noiseInputName(l.name)] = tensor('float32', [B, 1, l.res, l.res], noise[l.name]!);
       const out = await session.run(feeds);
       const dist = Array.from(out.distance!.data as Float32Array);
