@@ -1,5 +1,6 @@
 /**
- * `stylegraph model import <checkpoint> --out <dir>`: converts an NVIDIA StyleGAN2-ADA or StyleGAN3 pickle
+ * `stylegraph model import <checkpoint> --out <dir>`: converts an NVIDIA StyleGAN2-ADA or StyleGAN3 pickle, an
+ * original TensorFlow StyleGAN2 pickle
  * (or a torch.save / safetensors state dict with NVIDIA names) into a stylegraph model folder.
  * The checkpoint is read completely and checked before anything is written; the folder is
  * written atomically; an existing folder is replaced only with --force.

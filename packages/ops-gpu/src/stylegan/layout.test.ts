@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { synthesisLayers, type GeneratorArch } from './arch.js';
 import { hasLayout, isLayerLayout, layerLayout, layoutWithWs } from './layout.js';
+import { SG3_DEFAULTS } from '../stylegan3/schedule.js';
 
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const group = (res: number, name: string) => layerLayout({ resolution: res }).groups.find((g) => g.name === name)!;
@@ -100,5 +101,35 @@ describe('isLayerLayout', () => {
   it('recognizes layout data, also after a JSON round trip', () => {
     expect(isLayerLayout(JSON.parse(JSON.stringify(layerLayout({ resolution: 32 }))))).toBe(true);
     for (const v of [null, 3, 'x', {}, { numWs: 4 }, { numWs: 4, spaces: {}, groups: {} }]) expect(isLayerLayout(v)).toBe(false);
+  });
+});
+
+describe('layerLayout of StyleGAN3', () => {
+  it('gives NVIDIA\'s 256 px StyleGAN3-T its own w per layer, grouped by each layer\'s band', () => {
+    const l = layerLayout({ architecture: 'stylegan3-t', resolution: 256, imgChannels: 3, synthesis: SG3_DEFAULTS });
+    // NVIDIA's layer names for its 256 px StyleGAN3-T (stylegan3-t-ffhqu-256x256).
+    const names = ['L0_36_512', 'L1_36_512', 'L2_36_512', 'L3_52_512', 'L4_52_512', 'L5_84_512', 'L6_84_512', 'L7_148_512', 'L8_148_512', 'L9_148_362', 'L10_276_256', 'L11_276_181', 'L12_276_128', 'L13_256_128'];
+    expect(l.numWs).toBe(16);
+    expect(l.convs.map((c) => c.name)).toEqual(['input', ...names]);
+    expect(l.convs.map((c) => c.w)).toEqual(range(0, 14));
+    expect(l.toRgb).toEqual([{ name: 'L14_256_3', res: 256, w: 15 }]);
+    expect(l.noise).toEqual([]);
+    expect(l.spaces.noise.count).toBe(0);
+    expect(l.spaces.ws.labels).toEqual(['input', ...names, 'L14_256_3']);
+    // Cutoffs 2 · 64^(i/12), i.e. bands 2c = 4 · 2^(i/2) px, rounded up at the halves.
+    expect(l.convs.map((c) => c.res)).toEqual([4, 4, 8, 8, 16, 16, 32, 32, 64, 64, 128, 128, 256, 256, 256]);
+    // The same split as StyleGAN2's 256 px network.
+    expect(l.groups.map((g) => g.indices)).toEqual([
+      { ws: [0, 1, 2, 3], noise: [] },
+      { ws: [4, 5, 6, 7], noise: [] },
+      { ws: range(8, 15), noise: [] },
+    ]);
+    expect(isLayerLayout(l)).toBe(true);
+  });
+
+  it('names the 1024 px layers as the schedule derives them', () => {
+    const l = layerLayout({ architecture: 'stylegan3-r', resolution: 1024, imgChannels: 3, synthesis: { ...SG3_DEFAULTS, convKernel: 1, channelBase: 65536, channelMax: 1024 } });
+    expect(l.spaces.ws.labels.slice(0, 4)).toEqual(['input', 'L0_36_1024', 'L1_36_1024', 'L2_52_1024']);
+    expect(l.spaces.ws.labels.slice(-3)).toEqual(['L12_1044_64', 'L13_1024_64', 'L14_1024_3']);
   });
 });

@@ -107,7 +107,8 @@ export function layerLayout(g: LayoutArch): LayerLayout {
 
 function sg3Layout(g: Sg3LayoutArch): LayerLayout {
   const { input, layers } = sg3Schedule(g.resolution, g.imgChannels, g.synthesis, g.architecture);
-  const bandRes = (cutoff: number) => 2 ** Math.round(Math.log2(2 * cutoff));
+  // Halves (2c = 2^(k + ½)) round up; the epsilon keeps them from depending on the last bit.
+  const bandRes = (cutoff: number) => 2 ** Math.round(Math.log2(2 * cutoff) + 1e-9);
   const convs: ConvLayer[] = [
     { name: 'input', res: bandRes(input.bandwidth), w: 0 },
     ...layers.slice(0, -1).map((l, i) => ({ name: l.name, res: bandRes(l.outCutoff), w: i + 1 })),
