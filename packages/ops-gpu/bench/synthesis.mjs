@@ -1,34 +1,37 @@
-// `npm run bench` (packages/ops-gpu): StyleGAN2 synthesis images/s and peak RSS at 64, 256 and
-// 1024 px, batch 1 and 8, random config-F weights (channels min(32768/res, 512)), per available
-// backend, next to the PyTorch peer (tools/sg2ref/bench.py, run with /usr/bin/python3) measured
-// in the same run, as ratios. Every measurement runs in a child process of its own, so one
-// configuration's peak memory never counts toward the next.
-// Options (env): BENCH_RES=64,256,1024 BENCH_BATCH=1,8 BENCH_SECONDS=5 BENCH_BACKENDS=cpu[,webgpu,cuda]
+// `npm run bench` (packages/ops-gpu): StyleGAN2, StyleGAN3-T and StyleGAN3-R synthesis images/s
+// and peak RSS at 64, 256 and 1024 px, batch 1 and 8, random weights (StyleGAN2 config F:
+// channels min(32768/res, 512); StyleGAN3: NVIDIA's -T / -R configs), per available backend,
+// next to the PyTorch peer (tools/sg2ref/bench.py, tools/sg3ref/bench.py, run with
+// /usr/bin/python3) measured in the same run, as ratios. Every measurement runs in a child
+// process of its own, so one configuration's peak memory never counts toward the next.
+// Options (env): BENCH_ARCH=stylegan2,stylegan3-t,stylegan3-r BENCH_RES=64,256,1024 BENCH_BATCH=1,8
+//                BENCH_SECONDS=5 BENCH_BACKENDS=cpu[,webgpu,cuda]
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { tensor } from '@stylegraph/core';
-import { StyleGAN2, randomWeights, standardConfig } from '@stylegraph/ops-gpu';
+import { StyleGAN2, randomWeights, standardConfig, standardSg3Config } from '@stylegraph/ops-gpu';
 import { createNodeCompute } from '@stylegraph/ops-gpu/node';
 
 const list = (v, d) => (v ?? d).split(',').map((s) => s.trim()).filter(Boolean);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const threads = availableParallelism();
-const peerScript = fileURLToPath(new URL('../../../tools/sg2ref/bench.py', import.meta.url));
+const peerScript = (arch) => fileURLToPath(new URL(`../../../tools/${arch === 'stylegan2' ? 'sg2ref' : 'sg3ref'}/bench.py`, import.meta.url));
 const self = fileURLToPath(import.meta.url);
 
 /** One measurement, in this (child) process: prints one JSON line. */
-async function measure(res, batch, backend) {
-  const config = standardConfig({ resolution: res, discriminator: false });
+async function measure(arch, res, batch, backend) {
+  const config = arch === 'stylegan2' ? standardConfig({ resolution: res, discriminator: false }) : standardSg3Config({ resolution: res, architecture: arch });
   const weights = randomWeights(config, 0);
   const compute = createNodeCompute({ backend });
-  const sg = new StyleGAN2({ generator: config.generator, weights, contentHash: `bench-${res}` }, compute);
+  const sg = new StyleGAN2({ generator: config.generator, weights, contentHash: `bench-${arch}-${res}` }, compute);
   const ws = tensor('float32', [batch, config.generator.numWs, 512], Float32Array.from({ length: batch * config.generator.numWs * 512 }, (_, i) => Math.sin(i)));
-  await sg.synthesis(ws, { noise: 'const' }); // warm-up: builds the model and opens the session
+  const run = { noise: 'const' }; // StyleGAN3 has none and uses its stored transform
+  await sg.synthesis(ws, run); // warm-up: builds the model and opens the session
   let n = 0;
   const t0 = performance.now();
   do {
-    await sg.synthesis(ws, { noise: 'const' });
+    await sg.synthesis(ws, run);
     n++;
   } while ((performance.now() - t0) / 1000 < seconds || n < 2);
   const dt = (performance.now() - t0) / 1000;
@@ -47,13 +50,15 @@ function child(cmd, args) {
   }
 }
 
-const peer = (res, batch) => child('/usr/bin/python3', [peerScript, '--resolution', String(res), '--batch', String(batch), '--seconds', String(seconds), '--threads', String(threads)]);
-const ours = (res, batch, backend) => child(process.execPath, [self, '--measure', String(res), String(batch), backend]);
+const peer = (arch, res, batch) =>
+  child('/usr/bin/python3', [peerScript(arch), ...(arch === 'stylegan2' ? [] : ['--arch', arch]), '--resolution', String(res), '--batch', String(batch), '--seconds', String(seconds), '--threads', String(threads)]);
+const ours = (arch, res, batch, backend) => child(process.execPath, [self, '--measure', arch, String(res), String(batch), backend]);
 
 const mb = (n) => (n ? `${Math.round(n / 2 ** 20)} MiB` : '-');
 const ratio = (a, b, why) => (a && b ? (a / b).toFixed(2) : `n/a${why ? ` (${why})` : ''}`);
 
 async function main() {
+  const archs = list(process.env.BENCH_ARCH, 'stylegan2,stylegan3-t,stylegan3-r');
   const resolutions = list(process.env.BENCH_RES, '64,256,1024').map(Number);
   const batches = list(process.env.BENCH_BATCH, '1,8').map(Number);
   const compute = createNodeCompute();
@@ -64,24 +69,23 @@ async function main() {
     else console.log(`# ${name}: skipped (${ok})`);
   }
   console.log(`# stylegraph synthesis benchmark — ${threads} CPU threads, ${seconds} s per measurement, each in its own process`);
-  console.log('res\tbatch\tbackend\timages/s\ts/run\tpeak RSS\tpytorch img/s\tpytorch peak RSS\tspeed (stylegraph/pytorch)\tRSS (stylegraph/pytorch)');
-  for (const res of resolutions) {
-    for (const batch of batches) {
-      const p = peer(res, batch);
-      for (const backend of backends) {
-        const o = ours(res, batch, backend);
-        if (o.error) {
-          console.log(`${res}\t${batch}\t${backend}\tfailed: ${o.error}`);
-          continue;
-        }
-        const cells = [res, batch, backend, o.images_per_s.toFixed(3), o.seconds_per_run.toFixed(2), mb(o.peak_rss_bytes)];
-        cells.push(p.images_per_s?.toFixed(3) ?? '-', mb(p.peak_rss_bytes), ratio(o.images_per_s, p.images_per_s, p.error), ratio(o.peak_rss_bytes, p.peak_rss_bytes, p.error));
-        console.log(cells.join('\t'));
+  console.log('arch\tres\tbatch\tbackend\timages/s\ts/run\tpeak RSS\tpytorch img/s\tpytorch peak RSS\tspeed (stylegraph/pytorch)\tRSS (stylegraph/pytorch)');
+  const rows = archs.flatMap((arch) => resolutions.flatMap((res) => batches.map((batch) => [arch, res, batch])));
+  for (const [arch, res, batch] of rows) {
+    const p = peer(arch, res, batch);
+    for (const backend of backends) {
+      const o = ours(arch, res, batch, backend);
+      if (o.error) {
+        console.log(`${arch}\t${res}\t${batch}\t${backend}\tfailed: ${o.error}`);
+        continue;
       }
+      const cells = [arch, res, batch, backend, o.images_per_s.toFixed(3), o.seconds_per_run.toFixed(2), mb(o.peak_rss_bytes)];
+      cells.push(p.images_per_s?.toFixed(3) ?? '-', mb(p.peak_rss_bytes), ratio(o.images_per_s, p.images_per_s, p.error), ratio(o.peak_rss_bytes, p.peak_rss_bytes, p.error));
+      console.log(cells.join('\t'));
     }
   }
 }
 
 const at = process.argv.indexOf('--measure');
-if (at >= 0) await measure(Number(process.argv[at + 1]), Number(process.argv[at + 2]), process.argv[at + 3]);
+if (at >= 0) await measure(process.argv[at + 1], Number(process.argv[at + 2]), Number(process.argv[at + 3]), process.argv[at + 4]);
 else await main();
