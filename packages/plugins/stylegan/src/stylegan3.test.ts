@@ -23,7 +23,9 @@ const call = async (type: string, inputs: object, params: object) =>
   (await node(type).run({ inputs: inputs as never, params: node(type).params.parse(params) as never, ctx: ctx as never })) as Record<string, Tensor<'float32'>>;
 const maxErr = (a: Tensor, b: Tensor) => {
   expect(a.dims).toEqual(b.dims);
-  return a.data.reduce((m, v, i) => Math.max(m, Math.abs(Number(v) - Number(b.data[i]))), 0);
+  let m = 0;
+  for (let i = 0; i < b.data.length; i++) m = Math.max(m, Math.abs(Number(a.data[i]) - Number(b.data[i])));
+  return m;
 };
 const load = async (dir: string): Promise<LoadedModel> => loadModel(folderSource(dir));
 
