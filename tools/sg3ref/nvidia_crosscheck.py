@@ -1,0 +1,104 @@
+"""
+Cross-check of the StyleGAN3 fixtures and the demo model against NVIDIA's own stylegan3 code,
+which is not part of this repository (its licence forbids that): clone NVlabs/stylegan3
+anywhere and point --nvidia at it. On CPU its ops fall back to their reference
+implementations. Prints one JSON line per check:
+  - fixtures sg3t / sg3r: NVIDIA's Generator built with the fixture's hyperparameters has the
+    same tensor names and shapes, designs the same filters, and maps and synthesizes (with the
+    stored and with per-image translate/rotate transforms) what tools/sg3ref's float64
+    reference stored in cases.safetensors (which stylegraph's tests hold the ONNX networks to);
+  - models/sg3t-demo64: EQ-T by NVIDIA's metrics/equivariance.py steps, for the latents and
+    translations of stylegraph's `stylegan/Equivariance` in examples/stylegan3-pan-rotate.
+
+  /usr/bin/python3 tools/sg3ref/nvidia_crosscheck.py --nvidia /path/to/stylegan3
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(__file__)
+ROOT = os.path.join(HERE, "..", "..")
+sys.path.insert(0, os.path.join(HERE, "..", "sg2ref"))
+import safetensors_io as st  # noqa: E402
+
+
+def generator(Generator, cfg, **extra):
+    p = cfg["synthesis"]
+    return Generator(z_dim=cfg["zDim"], c_dim=cfg["cDim"], w_dim=cfg["wDim"], img_resolution=cfg["resolution"], img_channels=cfg["imgChannels"],
+                     mapping_kwargs=dict(num_layers=cfg["mapping"]["numLayers"]), channel_base=p["channelBase"], channel_max=p["channelMax"],
+                     num_layers=p["numLayers"], num_critical=p["numCritical"], first_cutoff=p["firstCutoff"], first_stopband=p["firstStopband"],
+                     last_stopband_rel=p["lastStopbandRel"], margin_size=p["marginSize"], output_scale=p["outputScale"], conv_kernel=p["convKernel"],
+                     filter_size=p["filterSize"], lrelu_upsampling=p["lreluUpsampling"], use_radial_filters=cfg["architecture"] == "stylegan3-r",
+                     conv_clamp=cfg["convClamp"], num_fp16_res=0, **extra).eval()
+
+
+def load(G, sd):
+    own = {k: v.clone() for k, v in G.state_dict().items()}
+    if sorted(own) != sorted(sd):
+        raise SystemExit(f"tensor names differ: {sorted(set(own) ^ set(sd))[:10]}")
+    filt = max(float((own[k] - torch.from_numpy(np.asarray(sd[k]))).abs().max()) for k in own if k.endswith("_filter"))
+    G.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in sd.items()})
+    return filt
+
+
+def fixtures(Generator):
+    for name in ["sg3t", "sg3r"]:
+        folder = os.path.join(ROOT, "packages", "ops-gpu", "fixtures", name)
+        cfg = json.load(open(os.path.join(folder, "config.json")))["generator"]
+        G = generator(Generator, cfg)
+        filt = load(G, st.read(os.path.join(folder, "generator.safetensors")))
+        cases = st.read(os.path.join(folder, "cases.safetensors"))
+        t = lambda k: torch.from_numpy(np.asarray(cases[k]))  # noqa: E731
+        with torch.no_grad():
+            w = G.mapping(t("z"), t("c") if "c" in cases else None)
+            img = G.synthesis(t("ws"), noise_mode="const", force_fp32=True)
+            moved = []
+            for b in range(t("ws").shape[0]):
+                G.synthesis.input.transform.copy_(t("transform")[b])
+                moved.append(G.synthesis(t("ws")[b:b + 1], noise_mode="const", force_fp32=True))
+        print(json.dumps(dict(check=f"fixture {name}", layers=G.synthesis.layer_names, filters_max_abs=filt, mapping_max_abs=float((w - t("w")).abs().max()),
+                              img_max_abs=float((img - t("img")).abs().max()), img_transformed_max_abs=float((torch.cat(moved) - t("img_tf")).abs().max()))))
+
+
+def eq_t(Generator, apply_integer_translation, samples=8, seed=0, translate_max=0.125):
+    folder = os.path.join(ROOT, "models", "sg3t-demo64")
+    cfg = json.load(open(os.path.join(folder, "config.json")))["generator"]
+    G = generator(Generator, cfg)
+    load(G, st.read(os.path.join(folder, "generator.safetensors")))
+    R = cfg["resolution"]
+    z = torch.from_numpy(np.stack([np.random.RandomState(s).randn(cfg["zDim"]) for s in range(samples)])).float()
+    u = np.random.RandomState(seed).random_sample(2 * samples)
+    M = G.synthesis.input.transform
+    sums = torch.zeros(2, dtype=torch.float64)
+    with torch.no_grad():
+        ws = G.mapping(z, None)
+        for b in range(samples):
+            M[:] = torch.eye(3)
+            orig = G.synthesis(ws[b:b + 1], noise_mode="const", force_fp32=True)
+            t = (torch.from_numpy((u[2 * b:2 * b + 2] * 2 - 1) * translate_max).float() * R).round() / R
+            M[:] = torch.eye(3)
+            M[:2, 2] = -t
+            img = G.synthesis(ws[b:b + 1], noise_mode="const", force_fp32=True)
+            ref, mask = apply_integer_translation(orig, t[0], t[1])
+            sums += torch.stack([((ref - img).square() * mask).double().sum(), mask.double().sum()])
+    print(json.dumps(dict(check="EQ-T sg3t-demo64, seeds 0-7", eqT=float(np.log10(2) * 20 - (sums[0] / sums[1]).log10() * 10))))
+
+
+def main():
+    a = argparse.ArgumentParser()
+    a.add_argument("--nvidia", required=True, help="a checkout of NVlabs/stylegan3")
+    args = a.parse_args()
+    sys.path.insert(0, args.nvidia)
+    torch.set_num_threads(1)
+    from training.networks_stylegan3 import Generator
+    from metrics.equivariance import apply_integer_translation
+    fixtures(Generator)
+    eq_t(Generator, apply_integer_translation)
+
+
+if __name__ == "__main__":
+    main()
