@@ -29,10 +29,24 @@ describe('stylegraph model import', () => {
     expect(readFileSync(join(precious, 'thesis.tex'), 'utf8')).toBe('do not delete');
   });
 
+  it('converts StyleGAN3 and original TensorFlow pickles', () => {
+    for (const [file, family, want] of [['sg3r.pkl', 'StyleGAN3-R 32 px', 'packages/ops-gpu/fixtures/sg3r/config.json'], ['tf-b64.pkl', 'StyleGAN2 64 px', pkl('b64.config.json')]] as const) {
+      const out = join(mkdtempSync(join(tmpdir(), 'stylegraph-import-')), 'm');
+      const r = stylegraph(['model', 'import', pkl(file), '--out', out]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(family);
+      const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+      expect(config.generator.architecture).toBe(JSON.parse(readFileSync(want, 'utf8')).generator.architecture);
+      expect(config.generator.numWs).toBe(JSON.parse(readFileSync(want, 'utf8')).generator.numWs);
+      expect(readFileSync(join(out, 'MODEL.md'), 'utf8')).toContain(file);
+    }
+  });
+
   it.each([
     ['evil-os-system.pkl', 'refusing to load global os.system'],
     ['truncated.pkl', 'truncated'],
-    ['stylegan3.pkl', 'StyleGAN3 is not supported yet'],
+    ['stylegan3.pkl', 'G_ema has no mapping network'],
   ])('refuses %s with one line, exit 2, and writes nothing', (file, message) => {
     const parent = mkdtempSync(join(tmpdir(), 'stylegraph-import-'));
     const r = stylegraph(['model', 'import', pkl(file), '--out', join(parent, 'm')]);

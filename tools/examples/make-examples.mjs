@@ -243,14 +243,14 @@ function invertAndMix() {
 
 /**
  * StyleGAN3's equivariance, on the random-weight demo generator: one latent rendered while
- * its Fourier input pans and turns (16 frames and a sheet), and EQ-T over 8 other latents
- * (report, the pairs it compared, and a floor).
+ * its Fourier input pans and turns (16 frames and a sheet), and EQ-T, EQ-T_frac and EQ-R over
+ * 8 other latents (one report, the pairs compared, and a floor on EQ-T).
  */
 function stylegan3PanRotate() {
   const SG3 = '../models/sg3t-demo64';
   return graph(
     'StyleGAN3: pan and rotate the input',
-    'A StyleGAN3-T generator rendered while its input is translated and rotated (gen_images.py --translate/--rotate), 16 frames from no motion to a quarter turn and a shift of (0.25, 0.1) image widths, saved as frames/ and one sheet; then EQ-T (“Alias-Free GANs”): PSNR between translated outputs and outputs of translated inputs over 8 latents, with the pairs compared. The bundled StyleGAN3 is an untrained random-weight demo (models/sg3t-demo64/MODEL.md): point the loader at an NVIDIA StyleGAN3 .pkl for real pictures.',
+    'A StyleGAN3-T generator rendered while its input is translated and rotated (gen_images.py --translate/--rotate), 16 frames from no motion to a quarter turn and a shift of (0.25, 0.1) image widths, saved as frames/ and one sheet; then EQ-T, EQ-T_frac and EQ-R (“Alias-Free GANs”): PSNR between transformed outputs and outputs of transformed inputs over 8 latents, with the pairs compared. A StyleGAN3-T is built for translation, not rotation: expect a high EQ-T and a low EQ-R. The bundled StyleGAN3 is an untrained random-weight demo (models/sg3t-demo64/MODEL.md): point the loader at an NVIDIA StyleGAN3 .pkl for real pictures.',
     ['sg', 'io', 'std'],
     [
       ['model', 'stylegan/LoadGenerator', { path: SG3 }, 0, 200],
@@ -264,14 +264,18 @@ function stylegan3PanRotate() {
       ['saveSheet', 'io/SaveImage', { path: 'pan-rotate.png' }, 1460, 120],
       ['eqSeeds', 'stylegan/SeedLatents', { seeds: '0-7' }, 260, 320],
       ['eqMapping', 'stylegan/Mapping', {}, 500, 320],
-      ['eq', 'stylegan/Equivariance', { seed: 0 }, 740, 320],
-      ['eqReport', 'std/SaveReport', { path: 'equivariance.json' }, 980, 280],
-      ['eqFloor', 'std/Assert', { key: 'eqT', op: '>=', than: 40, message: 'a StyleGAN3-T generator must be translation-equivariant (EQ-T in dB)' }, 980, 400],
+      ['eq', 'stylegan/Equivariance', { metric: 'EQ-T', seed: 0 }, 740, 320],
+      ['eqFrac', 'stylegan/Equivariance', { metric: 'EQ-T_frac', seed: 0 }, 980, 320],
+      ['eqRot', 'stylegan/Equivariance', { metric: 'EQ-R', seed: 0 }, 1220, 320],
+      ['eqReport', 'std/SaveReport', { path: 'equivariance.json' }, 1460, 280],
+      ['eqFloor', 'std/Assert', { key: 'eqT', op: '>=', than: 40, message: 'a StyleGAN3-T generator must be translation-equivariant (EQ-T in dB)' }, 1460, 400],
       ['eqGrid', 'io/ImageGrid', { cols: 4, padding: 2 }, 980, 520],
       ['saveEq', 'io/SaveImage', { path: 'eq-t-pairs.png' }, 1220, 520],
+      ['eqRotGrid', 'io/ImageGrid', { cols: 4, padding: 2 }, 1460, 520],
+      ['saveEqRot', 'io/SaveImage', { path: 'eq-r-pairs.png' }, 1700, 520],
     ],
     [
-      ...gen('seed', 'mapping', 'synthesis', 'eqSeeds', 'eqMapping', 'eq'),
+      ...gen('seed', 'mapping', 'synthesis', 'eqSeeds', 'eqMapping', 'eq', 'eqFrac', 'eqRot'),
       'seed.z>mapping.z',
       'mapping.w>repeat.w',
       'repeat.w>synthesis.w',
@@ -281,10 +285,16 @@ function stylegan3PanRotate() {
       'sheet.image>saveSheet.image',
       'eqSeeds.z>eqMapping.z',
       'eqMapping.w>eq.w',
-      'eq.report>eqReport.report',
-      'eq.report>eqFloor.report',
+      'eqMapping.w>eqFrac.w',
+      'eqMapping.w>eqRot.w',
+      'eq.report>eqFrac.into',
+      'eqFrac.report>eqRot.into',
+      'eqRot.report>eqReport.report',
+      'eqRot.report>eqFloor.report',
       'eq.pairs>eqGrid.image',
       'eqGrid.image>saveEq.image',
+      'eqRot.pairs>eqRotGrid.image',
+      'eqRotGrid.image>saveEqRot.image',
     ],
   );
 }

@@ -7,8 +7,9 @@ implementations. Prints one JSON line per check:
     same tensor names and shapes, designs the same filters, and maps and synthesizes (with the
     stored and with per-image translate/rotate transforms) what tools/sg3ref's float64
     reference stored in cases.safetensors (which stylegraph's tests hold the ONNX networks to);
-  - models/sg3t-demo64: EQ-T by NVIDIA's metrics/equivariance.py steps, for the latents and
-    translations of stylegraph's `stylegan/Equivariance` in examples/stylegan3-pan-rotate.
+  - models/sg3t-demo64: EQ-T, EQ-T_frac and EQ-R by NVIDIA's metrics/equivariance.py
+    operators and steps, for the latents of examples/stylegan3-pan-rotate and the per-image
+    draws of stylegraph's `stylegan/Equivariance` (RandomState(0) uniforms).
 
   /usr/bin/python3 tools/sg3ref/nvidia_crosscheck.py --nvidia /path/to/stylegan3
 """
@@ -64,28 +65,42 @@ def fixtures(Generator):
                               img_max_abs=float((img - t("img")).abs().max()), img_transformed_max_abs=float((torch.cat(moved) - t("img_tf")).abs().max()))))
 
 
-def eq_t(Generator, apply_integer_translation, samples=8, seed=0, translate_max=0.125):
+def equivariance(Generator, eqm, samples=8, seed=0, translate_max=0.125, rotate_max=1):
+    """EQ-T, EQ-T_frac and EQ-R by NVIDIA's operators and steps, stylegraph's draws per image."""
     folder = os.path.join(ROOT, "models", "sg3t-demo64")
     cfg = json.load(open(os.path.join(folder, "config.json")))["generator"]
     G = generator(Generator, cfg)
     load(G, st.read(os.path.join(folder, "generator.safetensors")))
     R = cfg["resolution"]
     z = torch.from_numpy(np.stack([np.random.RandomState(s).randn(cfg["zDim"]) for s in range(samples)])).float()
-    u = np.random.RandomState(seed).random_sample(2 * samples)
     M = G.synthesis.input.transform
-    sums = torch.zeros(2, dtype=torch.float64)
+    out = {}
     with torch.no_grad():
         ws = G.mapping(z, None)
-        for b in range(samples):
-            M[:] = torch.eye(3)
-            orig = G.synthesis(ws[b:b + 1], noise_mode="const", force_fp32=True)
-            t = (torch.from_numpy((u[2 * b:2 * b + 2] * 2 - 1) * translate_max).float() * R).round() / R
-            M[:] = torch.eye(3)
-            M[:2, 2] = -t
-            img = G.synthesis(ws[b:b + 1], noise_mode="const", force_fp32=True)
-            ref, mask = apply_integer_translation(orig, t[0], t[1])
-            sums += torch.stack([((ref - img).square() * mask).double().sum(), mask.double().sum()])
-    print(json.dumps(dict(check="EQ-T sg3t-demo64, seeds 0-7", eqT=float(np.log10(2) * 20 - (sums[0] / sums[1]).log10() * 10))))
+        for metric in ["EQ-T", "EQ-T_frac", "EQ-R"]:
+            u = np.random.RandomState(seed).random_sample((2 if metric != "EQ-R" else 1) * samples)
+            sums = torch.zeros(2, dtype=torch.float64)
+            for b in range(samples):
+                M[:] = torch.eye(3)
+                orig = G.synthesis(ws[b:b + 1], noise_mode="const", force_fp32=True)
+                if metric == "EQ-R":
+                    angle = torch.tensor((u[b] * 2 - 1) * rotate_max * np.pi, dtype=torch.float32)
+                    M[:] = eqm.rotation_matrix(-angle)
+                    img = G.synthesis(ws[b:b + 1], noise_mode="const", force_fp32=True)
+                    ref, ref_mask = eqm.apply_fractional_rotation(orig, angle)
+                    img, img_mask = eqm.apply_fractional_pseudo_rotation(img, angle)
+                    mask = ref_mask * img_mask
+                else:
+                    t = torch.from_numpy((u[2 * b:2 * b + 2] * 2 - 1) * translate_max).float()
+                    if metric == "EQ-T":
+                        t = (t * R).round() / R
+                    M[:] = torch.eye(3)
+                    M[:2, 2] = -t
+                    img = G.synthesis(ws[b:b + 1], noise_mode="const", force_fp32=True)
+                    ref, mask = (eqm.apply_integer_translation if metric == "EQ-T" else eqm.apply_fractional_translation)(orig, t[0], t[1])
+                sums += torch.stack([((ref - img).square() * mask).double().sum(), mask.double().sum()])
+            out[metric] = float(np.log10(2) * 20 - (sums[0] / sums[1]).log10() * 10)
+    print(json.dumps(dict(check="equivariance sg3t-demo64, seeds 0-7, seed 0", **out)))
 
 
 def main():
@@ -95,9 +110,9 @@ def main():
     sys.path.insert(0, args.nvidia)
     torch.set_num_threads(1)
     from training.networks_stylegan3 import Generator
-    from metrics.equivariance import apply_integer_translation
+    from metrics import equivariance as eqm
     fixtures(Generator)
-    eq_t(Generator, apply_integer_translation)
+    equivariance(Generator, eqm)
 
 
 if __name__ == "__main__":

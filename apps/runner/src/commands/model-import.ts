@@ -74,6 +74,7 @@ export async function modelImportCommand(file: string, opts: ImportOptions, io: 
     throw e;
   }
   const g = model.config.generator;
-  io.out(`wrote ${opts.out}: StyleGAN2 ${g.resolution} px, z ${g.zDim}, w ${g.wDim}, classes ${g.cDim}${model.config.discriminator ? ', with discriminator' : ''}`);
+  const family = g.architecture === 'skip' ? 'StyleGAN2' : g.architecture === 'stylegan3-t' ? 'StyleGAN3-T' : 'StyleGAN3-R';
+  io.out(`wrote ${opts.out}: ${family} ${g.resolution} px, z ${g.zDim}, w ${g.wDim}, classes ${g.cDim}${model.config.discriminator ? ', with discriminator' : ''}`);
   return 0;
 }

@@ -2,7 +2,9 @@
  * StyleGAN3 through the nodes: InputTransform builds gen_images.py's inverse translate-rotate
  * matrix; Synthesis with a transform input reproduces the float64 reference's transformed
  * images (ops-gpu/fixtures/sg3t), batch by batch; noise is ignored with a warning; StyleGAN2
- * refuses transforms; StyleMix groups follow the connected generator's layout; EQ-T.
+ * refuses transforms; StyleMix groups follow the connected generator's layout; the
+ * equivariance metrics and the operators they compare through (checked against analytic
+ * translations and rotations of smooth patterns; NVIDIA's own: tools/sg3ref/nvidia_crosscheck.py).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +13,8 @@ import { RandomState, Registry, checkGraph, execute, tensor, type FileAccess, ty
 import { layerLayout, loadModel, readSafetensors, type LoadedModel } from '@stylegraph/ops-gpu';
 import { createNodeCompute, folderSource } from '@stylegraph/ops-gpu/node';
 import { generatorValue, mixLayers, styleganPlugin } from './index.js';
-import { psnrOf, shiftedErrorSums } from './equivariance.js';
+import { accumulate, integerTranslation, psnrOf, type ErrorSums } from './equivariance.js';
+import { affineBandlimitFilter, fractionalRotation, fractionalTranslation, pseudoRotation, rotationMatrix } from './eq-resample.js';
 
 const fixtures = fileURLToPath(new URL('../../../ops-gpu/fixtures/', import.meta.url));
 const demo = fileURLToPath(new URL('../../../../models/sg3t-demo64', import.meta.url));
@@ -118,45 +121,114 @@ describe('StyleMix on StyleGAN3', () => {
   });
 });
 
-describe('EQ-T', () => {
-  const img = (B: number, C: number, H: number, W: number, seed: number) => tensor('float32', [B, C, H, W], Float32Array.from(new RandomState(seed).randn(B * C * H * W)));
-  /** `x` shifted by (dx, dy) with the border filled by `fill`. */
-  const shift = (x: Tensor<'float32'>, dx: number, dy: number, fill: number) => {
-    const [B, C, H, W] = x.dims as number[];
-    const out = new Float32Array(x.data.length).fill(fill);
-    for (let p = 0; p < B! * C!; p++) for (let y = 0; y < H!; y++) for (let xx = 0; xx < W!; xx++) {
-      if (y - dy >= 0 && y - dy < H! && xx - dx >= 0 && xx - dx < W!) out[(p * H! + y) * W! + xx] = x.data[(p * H! + y - dy) * W! + xx - dx]!;
-    }
-    return tensor('float32', x.dims, out);
+describe('equivariance metrics', () => {
+  const planes = (C: number, H: number, W: number, f: (c: number, y: number, x: number) => number) => {
+    const data = new Float32Array(C * H * W);
+    for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[(c * H + y) * W + x] = f(c, y, x);
+    return { data, C, H, W };
+  };
+  const sums = (ref: Float32Array, img: Float32Array, mask: Float32Array): ErrorSums => {
+    const s = { se: 0, count: 0 };
+    accumulate(s, { ref, img, mask });
+    return s;
+  };
+  const noise = (C: number, H: number, W: number, seed: number) => {
+    const r = new RandomState(seed).randn(C * H * W);
+    return planes(C, H, W, (c, y, x) => r[(c * H + y) * W + x]!);
   };
 
-  it('compares the shifted original with the moved image over the covered pixels only', () => {
-    const a = img(2, 3, 8, 10, 1);
-    const b = shift(a, 3, -2, 5); // a wrong border must not count
-    expect(shiftedErrorSums(a, b, 1, 3, -2)).toEqual({ se: 0, count: 3 * (8 - 2) * (10 - 3) });
-    expect(psnrOf(shiftedErrorSums(a, b, 1, 3, -2))).toBe(999);
-    const wrong = shiftedErrorSums(a, b, 1, -3, 2);
-    expect(psnrOf(wrong)).toBeLessThan(20);
+  it('EQ-T compares the shifted original with the moved image over the covered pixels only', () => {
+    const a = noise(3, 8, 10, 1);
+    const moved = integerTranslation(a, 3, -2);
+    // Content moves right by 3 and up by 2; the uncovered border is masked out.
+    expect(moved.z[(0 * 8 + 2) * 10 + 5]).toBe(a.data[(0 * 8 + 4) * 10 + 2]);
+    expect(moved.mask.reduce((x, v) => x + v, 0)).toBe(3 * (8 - 2) * (10 - 3));
+    const border = Float32Array.from(moved.z, (v, i) => (moved.mask[i] ? v : 5)); // a wrong border must not count
+    expect(psnrOf(sums(moved.z, border, moved.mask))).toBe(999);
+    const wrong = integerTranslation(a, -3, 2);
+    expect(psnrOf(sums(wrong.z, border, Float32Array.from(wrong.mask, (v, i) => v * moved.mask[i]!)))).toBeLessThan(20);
     // PSNR for images in −1…1: 20·log10(2) − 10·log10(MSE).
-    const c = tensor('float32', a.dims, Float32Array.from(a.data, (v) => v + 0.1));
-    expect(psnrOf(shiftedErrorSums(a, c, 0, 0, 0))).toBeCloseTo(20 * Math.log10(2) - 10 * Math.log10(0.01), 4);
-    expect(shiftedErrorSums(a, b, 0, 10, 0)).toEqual({ se: 0, count: 0 });
+    const plus = Float32Array.from(a.data, (v) => v + 0.1);
+    expect(psnrOf(sums(a.data, plus, new Float32Array(a.data.length).fill(1)))).toBeCloseTo(20 * Math.log10(2) - 10 * Math.log10(0.01), 4);
+    expect(integerTranslation(a, 10, 0).mask.every((v) => v === 0)).toBe(true);
+    expect(psnrOf({ se: 0, count: 0 })).toBeNaN();
   });
 
-  it('is high for a StyleGAN3-T and refuses StyleGAN2', async () => {
+  // A band-limited test pattern: a sum of slow plane waves, in normalized coordinates (x right, y down, −1…1 across).
+  const wave = (x: number, y: number) => Math.cos(2 * Math.PI * (1.5 * x + 0.5 * y) + 0.3) + 0.5 * Math.sin(2 * Math.PI * (-0.7 * x + 2 * y));
+  const norm = (i: number, n: number) => (2 * i + 1) / n - 1;
+  const maxIn = (z: Float32Array, mask: Float32Array, want: (i: number) => number) => z.reduce((m, v, i) => (mask[i] ? Math.max(m, Math.abs(v - want(i))) : m), 0);
+
+  it('fractional translation is the integer shift at whole pixels and moves a smooth pattern by the fraction', () => {
+    const a = noise(2, 32, 32, 2);
+    const whole = fractionalTranslation(a, 3 / 32, -5 / 32);
+    const int = integerTranslation(a, 3, -5);
+    expect(maxIn(whole.z, whole.mask, (i) => int.z[i]!)).toBeLessThan(1e-6);
+    const p = planes(1, 64, 64, (_, y, x) => wave(norm(x, 64), norm(y, 64)));
+    const t = fractionalTranslation(p, 0.0523, -0.031);
+    // Content moves right by tx and down by ty image widths: 2·t in normalized units.
+    expect(maxIn(t.z, t.mask, (i) => wave(norm(i % 64, 64) - 2 * 0.0523, norm(Math.floor(i / 64), 64) + 2 * 0.031))).toBeLessThan(0.02);
+    expect(t.mask.reduce((x, v) => x + v, 0)).toBe((64 - 3 - 3) * (64 - 3 - 2));
+  });
+
+  it('fractional rotation turns a smooth pattern by α (clockwise on screen for α > 0) inside its mask', () => {
+    const p = planes(1, 64, 64, (_, y, x) => wave(norm(x, 64), norm(y, 64)));
+    for (const angle of [0.4, -1.1]) {
+      const { z, mask } = fractionalRotation(p, angle);
+      const [c, s] = [Math.cos(angle), Math.sin(angle)];
+      // z(q) = p(θ q) with θ = rotation_matrix(α)⁻¹ = [[c, −s], [s, c]].
+      const want = (i: number) => {
+        const [x, y] = [norm(i % 64, 64), norm(Math.floor(i / 64), 64)];
+        return wave(c * x - s * y, s * x + c * y);
+      };
+      expect(maxIn(z, mask, want)).toBeLessThan(0.03);
+      expect(maxIn(z, mask, (i) => p.data[i]!)).toBeGreaterThan(0.5); // it did rotate
+      expect(mask.reduce((x, v) => x + v, 0)).toBeGreaterThan(0.3 * 64 * 64);
+    }
+  });
+
+  it('pseudo-rotation keeps smooth content and constants, and masks a border of 5 pixels', () => {
+    const p = planes(1, 48, 48, (_, y, x) => wave(norm(x, 48), norm(y, 48)) * 0.2);
+    const { z, mask } = pseudoRotation(p, 0.9);
+    expect(maxIn(z, mask, (i) => p.data[i]!)).toBeLessThan(0.01);
+    expect(mask.reduce((x, v) => x + v, 0)).toBe(38 * 38);
+    const flat = pseudoRotation(planes(2, 20, 20, () => 0.7), -2.5);
+    expect(maxIn(flat.z, flat.mask, () => 0.7)).toBeLessThan(1e-6);
+  });
+
+  it('the band-limit filter sums to 1/up² in every phase and is point-symmetric', () => {
+    const m = rotationMatrix(0.6);
+    const f = affineBandlimitFilter([m[0]!, m[1]!, m[3]!, m[4]!], 3, 6, 4);
+    const K = 47;
+    expect(f.length).toBe(K * K);
+    const phase = new Float64Array(16);
+    for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) phase[(i % 4) * 4 + (j % 4)]! += f[i * K + j]!;
+    for (const v of phase) expect(v).toBeCloseTo(1 / 16, 12);
+    for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) expect(f[i * K + j]).toBeCloseTo(f[(K - 1 - i) * K + (K - 1 - j)]!, 12);
+  });
+
+  it('EQ-T and EQ-T_frac are high for a StyleGAN3-T, EQ-R is not, and StyleGAN2 is refused', async () => {
     const generator = generatorValue(await load(demo));
     const { numWs, wDim } = generator.dims;
     const w = tensor('float32', [2, numWs, wDim], Float32Array.from(new RandomState(4).randn(2 * numWs * wDim)));
-    const { report, pairs } = await call('stylegan/Equivariance', { generator, w }, { seed: 1 });
-    expect((report as unknown as Record<string, number>).eqT).toBeGreaterThan(40);
-    expect(pairs!.dims).toEqual([4, 3, 64, 64]);
+    const got: Record<string, number> = {};
+    for (const metric of ['EQ-T', 'EQ-T_frac', 'EQ-R']) {
+      const { report, pairs } = await call('stylegan/Equivariance', { generator, w }, { metric, seed: 1 });
+      Object.assign(got, report);
+      expect(pairs!.dims).toEqual([4, 3, 64, 64]);
+    }
+    // Measured: EQ-T 54.4, EQ-T_frac 54.6, EQ-R 5.9 dB (a -T network is built for translation only).
+    expect(got.eqT).toBeGreaterThan(40);
+    expect(got.eqTFrac).toBeGreaterThan(40);
+    expect(got.eqR).toBeGreaterThan(0);
+    expect(got.eqR).toBeLessThan(got.eqT! - 20);
     const sg2 = generatorValue(await load(`${fixtures}small`));
     await expect(call('stylegan/Equivariance', { generator: sg2, w }, {})).rejects.toThrow(/needs a StyleGAN3 generator/);
   });
 });
 
 describe('a StyleGAN3 graph', () => {
-  it('runs LoadGenerator → Mapping → Synthesis with an InputTransform', async () => {
+  it.each(['sg3t', 'pkl/sg3t.pkl'])('runs LoadGenerator (%s) → Mapping → Synthesis with an InputTransform', async (path) => {
     const files: FileAccess = {
       read: async (p) => new Uint8Array(await readFile(`${fixtures}${p}`)),
       exists: (p) => stat(`${fixtures}${p}`).then(() => true, () => false),
@@ -169,7 +241,7 @@ describe('a StyleGAN3 graph', () => {
       formatVersion: 1,
       plugins: { '@stylegraph/plugin-stylegan': '^0.1.0' },
       nodes: {
-        g: { type: 'stylegan/LoadGenerator', version: 1, params: { path: 'sg3t' } },
+        g: { type: 'stylegan/LoadGenerator', version: 1, params: { path } },
         z: { type: 'stylegan/SeedLatents', version: 1, params: { seeds: '0-2' } },
         m: { type: 'stylegan/Mapping', version: 1 },
         t: { type: 'stylegan/InputTransform', version: 1, params: { frames: 3, translateTo: [0.25, 0], rotateTo: 30 } },
