@@ -1,6 +1,6 @@
 // Mutation testing with StrykerJS: `npm run mutation` mutates every folder below; one folder
 // at a time with e.g. `STRYKER_FOLDER=exec npm run mutation` (exec, rng, import, truncation,
-// server, platform, cache, plugins, batch, watermark, detect, inversion), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
+// server, platform, cache, plugins, batch, watermark, detect, inversion, stylegan3), which runs only that folder's own tests and writes reports/mutation/<folder>.json.
 // One sandbox at a time (concurrency 1): the machines this runs on are small and shared.
 const FOLDERS = {
   exec: { mutate: ['packages/core/src/exec/**/*.ts'], tests: ['packages/core/src/exec/**/*.test.ts'] },
@@ -31,6 +31,11 @@ const FOLDERS = {
   inversion: {
     mutate: ['packages/plugins/inversion/src/core/{adam,schedule,loss-graph,project,latent-stats}.ts', 'packages/ops-gpu/src/onnx/import.ts'],
     tests: ['packages/plugins/inversion/src/core/*.test.ts', 'packages/ops-gpu/src/onnx/import.test.ts'],
+  },
+  // StyleGAN3's geometry and nodes: the layer schedule, the input transform, the equivariance metrics.
+  stylegan3: {
+    mutate: ['packages/ops-gpu/src/stylegan3/schedule.ts', 'packages/plugins/stylegan/src/{equivariance,eq-resample}.ts', 'packages/plugins/stylegan/src/nodes/input-transform.ts'],
+    tests: ['packages/ops-gpu/src/stylegan/layout.test.ts', 'packages/ops-gpu/src/stylegan3/fidelity.test.ts', 'packages/plugins/stylegan/src/stylegan3.test.ts'],
   },
   // The plugin API: port-kind records, codecs, namespaces, host services, value streams.
   platform: {

@@ -11,8 +11,9 @@ import { ModelConfigSchema } from '../model/config.js';
 import { checkTensors, type LoadedModel } from '../model/load.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model/state-dict.js';
 import { PersistentObject, explainRefusal, nvidiaGlobals } from './nvidia-globals.js';
-import { PyDict, UnpickleError, shownName, unpickle, type PyValue } from './pickle.js';
+import { PyDict, shownName } from './pickle.js';
 import { CheckpointError } from './errors.js';
+import { readCheckpointPickle } from './read-pickle.js';
 import { hasLayout, layerLayout } from '../stylegan/layout.js';
 import { attr, child, kwarg, nameOf, num } from './module-tree.js';
 import { inferSg3Generator, isStyleGAN3Network } from './nvidia-pkl-sg3.js';
@@ -186,16 +187,7 @@ export function inferConfig(
 
 /** Reads an NVIDIA StyleGAN2-ADA or StyleGAN3 pickle; `file` names it in errors and becomes the model name. */
 export async function readNvidiaPickle(bytes: Uint8Array, file: string): Promise<LoadedModel> {
-  if (bytes[0] !== 0x80 || (bytes[1] ?? 0) < 2 || (bytes[1] ?? 0) > 5) {
-    throw new CheckpointError('CHECKPOINT_FORMAT', `${file}: not a Python pickle of protocol 2–5 (wrong magic bytes)`);
-  }
-  let top: PyValue;
-  try {
-    top = unpickle(bytes, { file, findGlobal: nvidiaGlobals(file, bytes.length), refuse: explainRefusal }).value;
-  } catch (e) {
-    if (e instanceof UnpickleError) throw new CheckpointError(e.code === 'PICKLE_GLOBAL_REFUSED' ? 'CHECKPOINT_UNSUPPORTED' : 'CHECKPOINT_FORMAT', e.message);
-    throw e;
-  }
+  const top = readCheckpointPickle(bytes, file, nvidiaGlobals(file, bytes.length), explainRefusal);
   if (!(top instanceof PyDict)) throw new CheckpointError('CHECKPOINT_STRUCTURE', `${file}: expected a dict with G_ema (an NVIDIA network pickle)`);
   const G = top.get('G_ema') ?? top.get('G');
   const D = top.get('D');

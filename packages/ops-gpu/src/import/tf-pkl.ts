@@ -12,8 +12,9 @@ import { ModelFileError } from '../model/errors.js';
 import type { LoadedModel } from '../model/load.js';
 import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model/state-dict.js';
 import { CheckpointError } from './errors.js';
+import { readCheckpointPickle } from './read-pickle.js';
 import { assembleModel, inferConfig, modelName } from './nvidia-pkl.js';
-import { PyTuple, UnpickleError, unpickle, type PyValue } from './pickle.js';
+import { PyTuple, type PyValue } from './pickle.js';
 import { discriminatorSettings, generatorSettings, tfConfig } from './tf-config.js';
 import { TfNetwork, explainTfRefusal, tfGlobals } from './tf-globals.js';
 import { toTorchLayout } from './tf-layout.js';
@@ -92,16 +93,7 @@ function topNetworks(file: string, top: PyValue): { Gs: TfNet; D?: TfNet } {
 
 /** Reads a TensorFlow StyleGAN2 / StyleGAN2-ADA pickle; `file` names it in errors and becomes the model name. */
 export async function readTfPickle(bytes: Uint8Array, file: string): Promise<LoadedModel> {
-  if (bytes[0] !== 0x80 || (bytes[1] ?? 0) < 2 || (bytes[1] ?? 0) > 5) {
-    throw new CheckpointError('CHECKPOINT_FORMAT', `${file}: not a Python pickle of protocol 2–5 (wrong magic bytes)`);
-  }
-  let top: PyValue;
-  try {
-    top = unpickle(bytes, { file, findGlobal: tfGlobals(file, bytes.length), refuse: explainTfRefusal }).value;
-  } catch (e) {
-    if (e instanceof UnpickleError) throw new CheckpointError(e.code === 'PICKLE_GLOBAL_REFUSED' ? 'CHECKPOINT_UNSUPPORTED' : 'CHECKPOINT_FORMAT', e.message);
-    throw e;
-  }
+  const top = readCheckpointPickle(bytes, file, tfGlobals(file, bytes.length), explainTfRefusal);
   const { Gs, D } = topNetworks(file, top);
   const g = generatorSettings(file, Gs);
   const d = D && discriminatorSettings(file, D);

@@ -19,20 +19,10 @@ import { StyleGAN2 } from './generator.js';
 import { buildSynthesis, noiseInputName } from './synthesis.js';
 import { noiseLayers } from './arch.js';
 import { truncate } from './truncation.js';
+import { relErr } from '../testing/rel-err.js';
 
 const fixtures = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}/`, import.meta.url));
 
-/** max |a − b| relative to max(1, max |b|). */
-function relErr(a: Tensor, b: Tensor): number {
-  expect(a.dims).toEqual(b.dims);
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < b.data.length; i++) {
-    err = Math.max(err, Math.abs(Number(a.data[i]) - Number(b.data[i])));
-    scale = Math.max(scale, Math.abs(Number(b.data[i])));
-  }
-  return err / scale;
-}
 
 const backends = ['cpu', ...(process.env['STYLEGRAPH_TEST_WEBGPU'] === '1' ? ['webgpu'] : [])];
 

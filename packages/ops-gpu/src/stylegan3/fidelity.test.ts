@@ -22,19 +22,10 @@ import { buildSynthesis } from '../stylegan/synthesis.js';
 import { isStyleGAN3 } from '../stylegan/arch.js';
 import { sg3Schedule } from './schedule.js';
 import { designLowpass } from './filters.js';
+import { relErr } from '../testing/rel-err.js';
 
 const fixtures = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}/`, import.meta.url));
 
-function relErr(a: Tensor, b: Tensor): number {
-  expect(a.dims).toEqual(b.dims);
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < b.data.length; i++) {
-    err = Math.max(err, Math.abs(Number(a.data[i]) - Number(b.data[i])));
-    scale = Math.max(scale, Math.abs(Number(b.data[i])));
-  }
-  return err / scale;
-}
 
 describe.each(['sg3t', 'sg3r'])('StyleGAN3 fidelity %s', (name) => {
   const tol = 1e-4;
