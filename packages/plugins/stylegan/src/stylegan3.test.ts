@@ -48,14 +48,15 @@ describe('stylegan/InputTransform', () => {
   });
 
   it('sweeps linearly over frames, first and last frames being the endpoints', async () => {
-    const { transform } = await call('stylegan/InputTransform', {}, { translate: [0, 0], rotate: 0, frames: 5, translateTo: [0.4, -0.2], rotateTo: 90 });
+    const { transform } = await call('stylegan/InputTransform', {}, { translate: [0.1, 0.3], rotate: 10, frames: 5, translateTo: [0.5, -0.1], rotateTo: 90 });
     expect(transform!.dims).toEqual([5, 3, 3]);
     const frame = (i: number) => Array.from(transform!.data.subarray(9 * i, 9 * i + 9), (v) => v + 0); // −0 → 0
-    expect(frame(0)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
-    const last = (await call('stylegan/InputTransform', {}, { translate: [0.4, -0.2], rotate: 90 })).transform!;
-    expect(frame(4)).toEqual(Array.from(last.data, (v) => v + 0));
-    const mid = (await call('stylegan/InputTransform', {}, { translate: [0.2, -0.1], rotate: 45 })).transform!;
-    expect(frame(2)).toEqual(Array.from(mid.data, (v) => v + 0));
+    const one = async (translate: number[], rotate: number) => Array.from((await call('stylegan/InputTransform', {}, { translate, rotate })).transform!.data, (v) => v + 0);
+    expect(frame(0)).toEqual(await one([0.1, 0.3], 10));
+    expect(frame(4)).toEqual(await one([0.5, -0.1], 90));
+    expect(frame(2)).toEqual(await one([0.3, 0.1], 50));
+    const still = (await call('stylegan/InputTransform', {}, { translate: [0.1, 0.3], rotate: 10, frames: 3 })).transform!;
+    expect(Array.from(still.data.subarray(18), (v) => v + 0)).toEqual(await one([0.1, 0.3], 10));
   });
 });
 
@@ -205,6 +206,18 @@ describe('equivariance metrics', () => {
     for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) phase[(i % 4) * 4 + (j % 4)]! += f[i * K + j]!;
     for (const v of phase) expect(v).toBeCloseTo(1 / 16, 12);
     for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) expect(f[i * K + j]).toBeCloseTo(f[(K - 1 - i) * K + (K - 1 - j)]!, 12);
+  });
+
+  it('gives what NVIDIA\'s metric code gives for the same latents and draws', async () => {
+    // tools/sg3ref/nvidia_crosscheck.py: NVIDIA's metrics/equivariance.py operators and steps on
+    // models/sg3t-demo64, seeds 0–3 through the mapping, RandomState(3) draws per image.
+    const nvidia = { eqT: 48.003472437437374, eqTFrac: 48.63460659461218, eqR: 12.68952991981731 };
+    const generator = generatorValue(await load(demo));
+    const z = tensor('float32', [4, 64], Float32Array.from([0, 1, 2, 3].flatMap((seed) => Array.from(new RandomState(seed).randn(64)))));
+    const { w } = await call('stylegan/Mapping', { generator, z }, {});
+    let report: Record<string, number> | undefined;
+    for (const metric of ['EQ-T', 'EQ-T_frac', 'EQ-R']) report = (await call('stylegan/Equivariance', { generator, w, ...(report && { into: report }) }, { metric, seed: 3 })).report as unknown as Record<string, number>;
+    for (const [k, v] of Object.entries(nvidia)) expect(report![k], k).toBeCloseTo(v, 2);
   });
 
   it('EQ-T and EQ-T_frac are high for a StyleGAN3-T, EQ-R is not, and StyleGAN2 is refused', async () => {
