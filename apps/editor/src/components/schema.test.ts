@@ -13,6 +13,8 @@ describe('param forms', () => {
     expect(fieldKind({ anyOf: [{ type: 'number', const: 64 }, { type: 'number', const: 128 }] })).toEqual({ kind: 'enum', options: [64, 128], nullable: false });
     expect(fieldKind({ anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] })).toMatchObject({ kind: 'number', integer: true, nullable: true });
     expect(fieldKind({ type: 'array', items: { type: 'number' } })).toEqual({ kind: 'numberList', integer: false });
+    expect(fieldKind({ type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], items: false })).toEqual({ kind: 'numberList', integer: false });
+    expect(fieldKind({ type: 'array', prefixItems: [{ type: 'number' }, { type: 'string' }], items: false })).toEqual({ kind: 'json' });
     expect(fieldKind({ type: 'boolean' })).toEqual({ kind: 'boolean' });
     expect(fieldKind({ type: 'string' })).toEqual({ kind: 'string', nullable: false });
   });

@@ -10,7 +10,9 @@ export interface JsonSchema {
   readonly pattern?: string;
   readonly default?: unknown;
   readonly description?: string;
-  readonly items?: JsonSchema;
+  readonly items?: JsonSchema | false;
+  /** Tuples (zod `z.tuple`): one schema per position. */
+  readonly prefixItems?: readonly JsonSchema[];
   readonly properties?: Record<string, JsonSchema>;
   readonly required?: readonly string[];
   /** The input the param asks for (zod `.meta({ widget })`): `seed`, `seeds` or `layers`. */
@@ -56,8 +58,13 @@ export function fieldKind(s: JsonSchema, opts: { readonly file?: boolean } = {})
   if (one.type === 'string' && widget === 'layers' && space) return { kind: 'layers', space };
   if (one.type === 'string' && opts.file) return { kind: 'file', ...(one.pattern !== undefined && { pattern: one.pattern }) };
   if (one.type === 'string') return { kind: 'string', nullable };
-  if (one.type === 'array' && (one.items?.type === 'number' || one.items?.type === 'integer')) return { kind: 'numberList', integer: one.items.type === 'integer' };
-  if (one.type === 'array' && one.items?.type === 'string') return { kind: 'stringList' };
+  const items = one.items === false ? undefined : one.items;
+  if (one.type === 'array' && (items?.type === 'number' || items?.type === 'integer')) return { kind: 'numberList', integer: items.type === 'integer' };
+  // A tuple of numbers (e.g. translate [x, y]) edits as a number list; the schema checks its length.
+  if (one.type === 'array' && one.prefixItems?.length && one.prefixItems.every((p) => p.type === 'number' || p.type === 'integer')) {
+    return { kind: 'numberList', integer: one.prefixItems.every((p) => p.type === 'integer') };
+  }
+  if (one.type === 'array' && items?.type === 'string') return { kind: 'stringList' };
   return { kind: 'json' };
 }
 
