@@ -56,21 +56,26 @@ export function affineBandlimitFilter(m: readonly number[], a: number, amax: num
     }
     // Along x: g[r][dc] = Σ_c p(t_c) · q[r][(dc − c) mod N], dc ∈ [−r0, r0].
     const g = new Float64Array(N * K);
+    const wrap = (d: number) => ((d % N) + N) % N;
     for (let r = 0; r < N; r++) {
+      const row = r * N;
       for (let j = 0; j < K; j++) {
-        const dc = j - r0;
+        const d0 = wrap(j - r0);
         let s = 0;
-        for (let c = 0; c < N; c++) s += pv[c]! * qv[r * N + ((((dc - c) % N) + N) % N)]!;
+        // (d0 − c) mod N without a modulo per term: d0 − c for c ≤ d0, d0 − c + N after.
+        for (let c = 0; c <= d0; c++) s += pv[c]! * qv[row + d0 - c]!;
+        for (let c = d0 + 1; c < N; c++) s += pv[c]! * qv[row + d0 - c + N]!;
         g[r * K + j] = s;
       }
     }
     // Along y: out[dr][dc] = Σ_r p(t_r) · g[(dr − r) mod N][dc].
     const out = new Float64Array(K * K);
     for (let i = 0; i < K; i++) {
-      const dr = i - r0;
+      const d0 = wrap(i - r0);
       for (let j = 0; j < K; j++) {
         let s = 0;
-        for (let r = 0; r < N; r++) s += pv[r]! * g[((((dr - r) % N) + N) % N) * K + j]!;
+        for (let r = 0; r <= d0; r++) s += pv[r]! * g[(d0 - r) * K + j]!;
+        for (let r = d0 + 1; r < N; r++) s += pv[r]! * g[(d0 - r + N) * K + j]!;
         out[i * K + j] = s;
       }
     }
