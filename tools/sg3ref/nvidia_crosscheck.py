@@ -100,7 +100,7 @@ def equivariance(Generator, eqm, samples=8, seed=0, translate_max=0.125, rotate_
                     ref, mask = (eqm.apply_integer_translation if metric == "EQ-T" else eqm.apply_fractional_translation)(orig, t[0], t[1])
                 sums += torch.stack([((ref - img).square() * mask).double().sum(), mask.double().sum()])
             out[metric] = float(np.log10(2) * 20 - (sums[0] / sums[1]).log10() * 10)
-    print(json.dumps(dict(check=f"equivariance sg3t-demo64, seeds 0-{samples - 1}, seed {seed}", **out)))
+    print(json.dumps(dict(check=f"equivariance sg3t-demo64, seeds 0-{samples - 1}, seed {seed}, rotate_max {rotate_max}", **out)))
 
 
 def main():
@@ -114,6 +114,7 @@ def main():
     fixtures(Generator)
     equivariance(Generator, eqm)  # the example's
     equivariance(Generator, eqm, samples=4, seed=3)  # the plugin test's
+    equivariance(Generator, eqm, samples=4, seed=3, rotate_max=0.5)  # … and its EQ-R at ±90°
 
 
 if __name__ == "__main__":

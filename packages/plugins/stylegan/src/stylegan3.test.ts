@@ -218,6 +218,9 @@ describe('equivariance metrics', () => {
     let report: Record<string, number> | undefined;
     for (const metric of ['EQ-T', 'EQ-T_frac', 'EQ-R']) report = (await call('stylegan/Equivariance', { generator, w, ...(report && { into: report }) }, { metric, seed: 3 })).report as unknown as Record<string, number>;
     for (const [k, v] of Object.entries(nvidia)) expect(report![k], k).toBeCloseTo(v, 2);
+    // Rotations of at most ±90° (rotate_max 0.5): NVIDIA gives 16.956 dB.
+    const half = (await call('stylegan/Equivariance', { generator, w }, { metric: 'EQ-R', seed: 3, rotateMax: 0.5 })).report as unknown as Record<string, number>;
+    expect(half.eqR).toBeCloseTo(16.95623915035557, 2);
   });
 
   it('EQ-T and EQ-T_frac are high for a StyleGAN3-T, EQ-R is not, and StyleGAN2 is refused', async () => {
