@@ -90,6 +90,11 @@ def main():
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net = Synthesis(a.resolution, a.channel_base, a.channel_max, 512, device)
     ws = torch.randn(a.batch, net.num_ws, 512, device=device)
+    report(net, ws, a.seconds, device, threads=a.threads, resolution=a.resolution, batch=a.batch)
+
+
+def report(net, ws, seconds, device, **fields):
+    """Times net(ws) (after one warm-up run) for at least `seconds` and two runs; prints the JSON line."""
     with torch.no_grad():
         net(ws)  # warm-up
         n, t0 = 0, time.perf_counter()
@@ -98,16 +103,14 @@ def main():
             if device == "cuda":
                 torch.cuda.synchronize()
             n += 1
-            if time.perf_counter() - t0 >= a.seconds and n >= 2:
+            if time.perf_counter() - t0 >= seconds and n >= 2:
                 break
         dt = time.perf_counter() - t0
-    out = {"resolution": a.resolution, "batch": a.batch, "images_per_s": n * a.batch / dt, "seconds_per_run": dt / n,
-           "device": device, "threads": a.threads, "torch": torch.__version__,
+    out = {**fields, "images_per_s": n * ws.shape[0] / dt, "seconds_per_run": dt / n, "device": device, "torch": torch.__version__,
            "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}  # ru_maxrss is in KiB on Linux
     if device == "cuda":
         out["peak_cuda_bytes"] = torch.cuda.max_memory_allocated()
     print(json.dumps(out))
-
 
 if __name__ == "__main__":
     main()

@@ -9,12 +9,9 @@ Prints one JSON line like tools/sg2ref/bench.py.
   /usr/bin/python3 tools/sg3ref/bench.py --arch stylegan3-t --resolution 256 --batch 1 --seconds 5
 """
 import argparse
-import json
 import math
 import os
-import resource
 import sys
-import time
 
 import numpy as np
 import torch
@@ -22,6 +19,17 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
 from reference import layer_filters, schedule  # noqa: E402
+
+
+def _sg2bench():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("sg2bench", os.path.join(os.path.dirname(__file__), "..", "sg2ref", "bench.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+sg2bench = _sg2bench()  # its timing and report
 
 DEFAULTS = dict(numLayers=14, numCritical=2, firstCutoff=2, firstStopband=2 ** 2.1, lastStopbandRel=2 ** 0.3, marginSize=10,
                 outputScale=0.25, channelBase=32768, channelMax=512, convKernel=3, filterSize=6, lreluUpsampling=2)
@@ -117,24 +125,9 @@ def main():
     net = Synthesis(a.resolution, a.arch == "stylegan3-r", 512, device)
     ws = torch.randn(a.batch, len(net.layers) + 1, 512, device=device)
     with torch.no_grad():
-        img = net(ws)  # warm-up
-        assert img.shape == (a.batch, 3, a.resolution, a.resolution), img.shape
-        n, t0 = 0, time.perf_counter()
-        while True:
-            net(ws)
-            if device == "cuda":
-                torch.cuda.synchronize()
-            n += 1
-            if time.perf_counter() - t0 >= a.seconds and n >= 2:
-                break
-        dt = time.perf_counter() - t0
-    out = {"arch": a.arch, "resolution": a.resolution, "batch": a.batch, "images_per_s": n * a.batch / dt, "seconds_per_run": dt / n,
-           "device": device, "threads": a.threads, "torch": torch.__version__,
-           "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}  # ru_maxrss is in KiB on Linux
-    if device == "cuda":
-        out["peak_cuda_bytes"] = torch.cuda.max_memory_allocated()
-    print(json.dumps(out))
-
+        img = net(ws)
+    assert img.shape == (a.batch, 3, a.resolution, a.resolution), img.shape
+    sg2bench.report(net, ws, a.seconds, device, arch=a.arch, threads=a.threads, resolution=a.resolution, batch=a.batch)
 
 if __name__ == "__main__":
     main()

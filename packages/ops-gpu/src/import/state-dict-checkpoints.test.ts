@@ -9,8 +9,8 @@ import { expectedDiscriminatorTensors, expectedGeneratorTensors } from '../model
 import { TINY_D, TINY_G } from '../testing/tiny-configs.js';
 import { writeSafetensors } from '../model/safetensors.js';
 import { readCheckpoint } from './checkpoint.js';
-import { CheckpointError } from './errors.js';
 import { OP, PickleWriter, f32Bytes, storedZip } from '../testing/pickle-writer.js';
+import { fails } from '../testing/checkpoint-fails.js';
 
 const G = TINY_G;
 const D = TINY_D;
@@ -56,15 +56,6 @@ const torchZip = (shapes: ReadonlyMap<string, readonly number[]>, root = 'archiv
   return storedZip({ [`${root}data.pkl`]: pkl, [`${root}data/0`]: storage, [`${root}version`]: new TextEncoder().encode('3\n') });
 };
 
-const fails = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CheckpointError);
-    return { code: (e as CheckpointError).code, message: (e as Error).message };
-  }
-  throw new Error('loaded');
-};
 
 describe('torch.save zip state dicts', () => {
   it('reads an unprefixed generator state dict, with the tensors’ values', async () => {

@@ -13,22 +13,13 @@ import { createNodeCompute } from '../compute/node.js';
 import { readSafetensors } from '../model/safetensors.js';
 import { StyleGAN2 } from '../stylegan/generator.js';
 import { readCheckpoint } from './checkpoint.js';
-import { CheckpointError } from './errors.js';
 import { readNvidiaPickle } from './nvidia-pkl.js';
 import { refersToTfNetwork, readTfPickle } from './tf-pkl.js';
 import { OP, PickleWriter } from '../testing/pickle-writer.js';
+import { fails } from '../testing/checkpoint-fails.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/pkl/', import.meta.url));
 const bytesOf = async (name: string) => new Uint8Array(await readFile(`${dir}${name}`));
-const fails = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CheckpointError);
-    return { code: (e as CheckpointError).code, message: (e as Error).message };
-  }
-  throw new Error('loaded');
-};
 const bits = (t: Tensor) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
